@@ -1,0 +1,70 @@
+"""Exact rupiah arithmetic: the one place where a rate meets an amount and is rounded.
+
+Money is whole rupiah (``int``, numpy ``int64`` in vectors). Rates are exact decimals read from the
+parameter files and held as integer *rate units* of 1/100,000,000 (``RATE_SCALE``): 0.89% is
+890,000 units, 0.445% is 445,000 units. A rate that cannot be held exactly at that scale is refused
+when the parameters load, so no rate is ever approximated.
+
+Rounding: no regulation states how BPJS rounds a contribution or benefit line (see
+``rounding.yaml``, UNCONFIRMED). We compute each line exactly and round it once, half up, to whole
+rupiah. Both the scalar and the vectorised paths call :func:`rupiah_sum`, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+RATE_SCALE = 100_000_000
+"""Rate units per 1 (100%). 1 unit = 0.000001%."""
+
+IntArray = npt.NDArray[np.int64]
+Num = TypeVar("Num", int, IntArray)
+
+
+class InexactRateError(ValueError):
+    """A rate has more decimal places than RATE_SCALE can hold exactly."""
+
+
+def rate_units(rate: Decimal) -> int:
+    """Exact integer rate units of a Decimal ratio (0.0089 -> 890_000); refuses any approximation."""
+    scaled = rate * RATE_SCALE
+    if scaled != scaled.to_integral_value():
+        raise InexactRateError(
+            f"rate {rate} has more than {len(str(RATE_SCALE)) - 1} decimal places of a ratio"
+        )
+    return int(scaled)
+
+
+def rupiah_sum(terms: Iterable[tuple[Num, Num | int]]) -> Num:
+    """Whole rupiah of sum(amount x rate) over ``terms``, rounded once, half up.
+
+    ``amount`` is whole rupiah and ``rate`` is in rate units; both may be numpy int64 arrays. Each
+    amount is split as ``q * RATE_SCALE + r`` so that no intermediate product can overflow int64
+    (amounts up to 9e18 rupiah, rates up to 100%): only the remainders' share is rounded.
+    """
+    whole: Num | int = 0
+    fraction: Num | int = 0
+    for amount, rate in terms:
+        q, r = divmod(amount, RATE_SCALE)
+        whole = whole + q * rate
+        fraction = fraction + r * rate
+    # fraction is in units of 1/RATE_SCALE rupiah; half up: floor(fraction / S + 1/2).
+    return whole + (2 * fraction + RATE_SCALE) // (2 * RATE_SCALE)  # type: ignore[return-value]
+
+
+def rupiah(amount: Num, rate: Num | int) -> Num:
+    """Whole rupiah of ``amount x rate`` (rate in rate units), rounded half up once."""
+    return rupiah_sum([(amount, rate)])
+
+
+def ratio_units_product(*ratios: Decimal) -> int:
+    """Rate units of the exact product of several ratios (a rate after a discount, say)."""
+    product = Decimal(1)
+    for ratio in ratios:
+        product *= ratio
+    return rate_units(product)
