@@ -283,7 +283,7 @@ class Parameter:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: caches key on it
 class ParameterSet:
     """All parameters, by name. Obtain the validated set with :func:`load_parameters`."""
 
