@@ -263,8 +263,9 @@ def _category_codes(df: pl.DataFrame, name: str) -> tuple[npt.NDArray[np.int64],
     else:
         if s.dtype != pl.String:
             s = s.cast(pl.String)
-        categories = sorted(s.drop_nulls().unique().to_list())
-        s = s.cast(pl.Enum(categories))
+        names: list[str] = sorted(s.drop_nulls().unique().to_list())
+        s = s.cast(pl.Enum(names))
+        categories = list(names)
     codes = s.to_physical().cast(pl.Int64).fill_null(len(categories)).to_numpy()
     return codes, [*categories, None]
 
@@ -339,7 +340,7 @@ def contributions(
     return assess_contributions(workers, month, params=params).frame
 
 
-def assess_contributions(  # noqa: C901 - one readable pass per segment
+def assess_contributions(
     workers: pl.DataFrame,
     month: date | str | None = None,
     *,
@@ -541,13 +542,13 @@ def assess_contributions(  # noqa: C901 - one readable pass per segment
         # JKM is a flat amount: the "base" is the amount and the rate is 100% less any discount.
         jkm_amount = table([m.get("bpu.jkm.amount") or 0 for m in months])
         full = np.full(n, RATE_SCALE, np.int64)
+        def whole(discount: str) -> IntArray:
+            return table([_discounted_whole(m, discount) for m in months])
+
         jkm_factor = np.where(
-            covid, table([_discounted_whole(m, "relief.covid_2020.jkk_jkm.discount")
-                          for m in months]),
-            np.where(bpu_disc == 1, table([_discounted_whole(m, "relief.bpu_2026.transport.discount")
-                                           for m in months]),
-                     np.where(bpu_disc == 2, table([_discounted_whole(
-                         m, "relief.bpu_2026.other.discount") for m in months]), full)))
+            covid, whole("relief.covid_2020.jkk_jkm.discount"),
+            np.where(bpu_disc == 1, whole("relief.bpu_2026.transport.discount"),
+                     np.where(bpu_disc == 2, whole("relief.bpu_2026.other.discount"), full)))
         lines = {
             "jkk": (income, bpu_rate("bpu.jkk.rate"), has["jkk"]),
             "jkm": (jkm_amount, jkm_factor, has["jkm"]),

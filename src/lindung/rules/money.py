@@ -31,7 +31,7 @@ class InexactRateError(ValueError):
 
 
 def rate_units(rate: Decimal) -> int:
-    """Exact integer rate units of a Decimal ratio (0.0089 -> 890_000); refuses any approximation."""
+    """Exact integer rate units of a Decimal ratio (0.0089 -> 890_000); never approximates."""
     scaled = rate * RATE_SCALE
     if scaled != scaled.to_integral_value():
         raise InexactRateError(

@@ -24,6 +24,7 @@ one parameter may leave gaps (a value nobody has found yet) but never overlap.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -179,7 +180,7 @@ def _bands(raw: Any) -> tuple[Mapping[str, Any], ...]:
     limits = [b["up_to"] for b in bands]
     if limits[-1] is not None or any(x is None for x in limits[:-1]):
         raise _Bad("only the last band may (and must) have up_to: null")
-    if any(a >= b for a, b in zip(limits[:-2], limits[1:-1], strict=True)):
+    if any(a >= b for a, b in itertools.pairwise(limits[:-1])):
         raise _Bad("band limits must increase")
     return bands
 
@@ -223,7 +224,8 @@ UNITS: dict[str, Callable[[Any], Any]] = {
     "income_grid": _income_grid,
     "heir_order": _order,
     "scholarship_levels": _records({"level": _text, "per_year": _whole, "max_years": _whole}),
-    "idr_by_term": _records({"up_to_months": _whole, "amount": _whole}, frozenset({"up_to_months"})),
+    "idr_by_term": _records({"up_to_months": _whole, "amount": _whole},
+                            frozenset({"up_to_months"})),
 }
 """Known units. ``ratio`` is a share of 1 (0.0089 = 0.89%); ``idr`` whole rupiah."""
 
@@ -381,7 +383,7 @@ def _parse_parameter(name: str, raw: Any, file: str) -> Parameter:
         raise ParameterFileError(file, f"{name}.values", "at least one dated value is required")
     values = [_parse_value(name, unit, i, v, file) for i, v in enumerate(raw_values)]
     values.sort(key=lambda v: v.effective_from)
-    for earlier, later in zip(values, values[1:], strict=False):
+    for earlier, later in itertools.pairwise(values):
         if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
             raise ParameterFileError(
                 file, f"{name}.values",

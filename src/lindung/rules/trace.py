@@ -9,14 +9,21 @@ from typing import Any
 from lindung.rules.params import ParameterSet, ParameterValue
 
 
+def _pct(ratio: Any) -> str:
+    return f"{(ratio * 100).normalize():f}%"
+
+
+def _idr(amount: int) -> str:
+    return "Rp" + f"{amount:,}".replace(",", ".")
+
+
 def describe_value(value: ParameterValue) -> str:
     """A parameter value as a person reads it: 0.89%, Rp20.000.000, 48 × upah, 56 tahun."""
     v, unit = value.value, value.unit
     if unit == "ratio":
-        pct = (v * 100).normalize()
-        return f"{pct:f}%"
+        return _pct(v)
     if unit == "idr":
-        return "Rp" + f"{v:,}".replace(",", ".")
+        return _idr(v)
     if unit == "wage_multiple":
         return f"{v:f} × upah"
     if unit in ("months", "years", "days", "count"):
@@ -25,6 +32,27 @@ def describe_value(value: ParameterValue) -> str:
         return ", ".join(v)
     if unit == "date":
         return str(v.isoformat())
+    if unit == "income_grid":
+        return f"{_idr(v['min'])} – {_idr(v['max'])}, kelipatan {_idr(v['step'])}"
+    if unit == "marginal_bands":
+        return "; ".join(
+            f"{'s.d. ' + _idr(b['up_to']) if b['up_to'] is not None else 'selebihnya'}: "
+            f"JKK {_pct(b['jkk'])}, JKM {_pct(b['jkm'])}" for b in v)
+    if unit == "idr_by_term":
+        return "; ".join(f"s.d. {t['up_to_months']} bulan {_idr(t['amount'])}" for t in v)
+    if unit == "schedule":
+        return "; ".join(
+            f"{_pct(s['ratio'])} × {s['months']} bulan" if s["months"] is not None
+            else f"{_pct(s['ratio'])} selanjutnya" for s in v)
+    if unit == "ratio_table":
+        return "; ".join(f"{k}: {_pct(r)}" for k, r in v.items())
+    if unit == "idr_table":
+        return "; ".join(f"{k}: {_idr(a)}" for k, a in v.items())
+    if unit == "heir_order":
+        return " → ".join("/".join(group) for group in v)
+    if unit == "scholarship_levels":
+        return "; ".join(f"{lv['level']}: {_idr(lv['per_year'])}/tahun × {lv['max_years']}"
+                         for lv in v)
     return str(v)
 
 

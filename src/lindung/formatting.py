@@ -1,0 +1,78 @@
+"""How lindung writes money, dates and amounts in words for people (Bahasa Indonesia first)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+_UNITS = ("", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
+          "sepuluh", "sebelas")
+_SCALES = ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (10**3, "ribu"))
+
+
+def format_rupiah(amount: int) -> str:
+    """``Rp1.234.567`` (negative: ``-Rp5.000``)."""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}Rp{format_decimal(abs(amount), locale='id_ID')}"
+
+
+def format_number(value: int) -> str:
+    """``2.727``."""
+    return str(format_decimal(value, locale="id_ID"))
+
+
+def format_date_id(day: date) -> str:
+    """``20 Februari 2018``."""
+    return str(format_date(day, "d MMMM y", locale="id_ID"))
+
+
+def _below_thousand(n: int) -> str:
+    words: list[str] = []
+    hundreds, rest = divmod(n, 100)
+    if hundreds == 1:
+        words.append("seratus")
+    elif hundreds > 1:
+        words.append(f"{_UNITS[hundreds]} ratus")
+    if rest < 12:
+        if rest:
+            words.append(_UNITS[rest])
+    elif rest < 20:
+        words.append(f"{_UNITS[rest - 10]} belas")
+    else:
+        tens, ones = divmod(rest, 10)
+        words.append(f"{_UNITS[tens]} puluh")
+        if ones:
+            words.append(_UNITS[ones])
+    return " ".join(words)
+
+
+def terbilang(n: int) -> str:
+    """Whole number in Indonesian words: 42000000 -> ``empat puluh dua juta``.
+
+    "seribu" only stands alone as the thousands group (1.000 -> seribu, 1.001.000 -> satu juta
+    seribu, 21.000 -> dua puluh satu ribu): the rule num2words gets wrong inside larger numbers.
+    """
+    if n < 0:
+        return f"minus {terbilang(-n)}"
+    if n == 0:
+        return "nol"
+    words: list[str] = []
+    rest = n
+    for scale, name in _SCALES:
+        group, rest = divmod(rest, scale)
+        if not group:
+            continue
+        if scale == 1000 and group == 1:
+            words.append("seribu")
+        else:
+            words.append(f"{terbilang(group) if group >= 1000 else _below_thousand(group)} {name}")
+    if rest:
+        words.append(_below_thousand(rest))
+    return " ".join(words)
+
+
+def terbilang_rupiah(amount: int) -> str:
+    """``empat puluh dua juta rupiah``."""
+    return f"{terbilang(amount)} rupiah"
