@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from typer.exceptions import Abort, TyperException
 
-from lindung.formatting import format_date_id, format_rupiah, terbilang_rupiah
+from lindung.formatting import AMOUNT_LABELS, format_date_id, format_rupiah, terbilang_rupiah
 from lindung.rules import benefits as benefit_rules
 from lindung.rules.contributions import InvalidContribution, contribution
 from lindung.rules.dates import InvalidDateError, parse_date, parse_month
@@ -43,23 +43,6 @@ rules_app.add_typer(benefit_app, name="benefit")
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
-LINE_LABELS = {
-    "jkk": "JKK (Jaminan Kecelakaan Kerja)",
-    "jkm": "JKM (Jaminan Kematian)",
-    "jht_employer": "JHT, pemberi kerja",
-    "jht_worker": "JHT, pekerja/peserta",
-    "jp_employer": "JP, pemberi kerja",
-    "jp_worker": "JP, pekerja",
-    "jkp": "JKP, dibayar Pemerintah Pusat",
-    "jkk_jkm_pre_placement": "JKK + JKM sebelum penempatan",
-    "jkk_jkm_placement": "JKK + JKM masa penempatan",
-    "lump_sum": "Santunan sekaligus",
-    "periodic": "Santunan berkala",
-    "funeral": "Biaya pemakaman",
-    "death": "Santunan kematian (JKK)",
-    "disability": "Santunan cacat",
-    "monthly": "Manfaat bulanan",
-}
 
 
 class CliError(Exception):
@@ -135,13 +118,13 @@ def contribution_command(
     table.add_column("Program")
     table.add_column("Jumlah", justify="right")
     for line, amount in result.amounts.items():
-        table.add_row(LINE_LABELS.get(line, line), format_rupiah(amount))
+        table.add_row(AMOUNT_LABELS.get(line, line), format_rupiah(amount))
     table.add_row("[bold]Total ditagihkan[/bold]", f"[bold]{format_rupiah(result.total)}[/bold]")
     if result.employer_total is not None and result.worker_total is not None:
         table.add_row("  dibayar pemberi kerja", format_rupiah(result.employer_total))
         table.add_row("  dibayar pekerja", format_rupiah(result.worker_total))
     for line, amount in result.government.items():
-        table.add_row(LINE_LABELS.get(line, line), format_rupiah(amount))
+        table.add_row(AMOUNT_LABELS.get(line, line), format_rupiah(amount))
     console.print(table)
     console.print(f"Terbilang: {terbilang_rupiah(result.total)}")
     console.print(_trace_table(result.trace))
@@ -159,7 +142,7 @@ def _print_benefit(result: benefit_rules.BenefitResult, as_json: bool) -> None:
     table.add_column("Komponen")
     table.add_column("Jumlah", justify="right")
     for key, amount in data["amounts"].items():
-        label = LINE_LABELS.get(key, key)
+        label = AMOUNT_LABELS.get(key, key)
         if isinstance(amount, list):
             for i, month_amount in enumerate(amount, start=1):
                 table.add_row(f"{label} bulan ke-{i}", format_rupiah(int(month_amount)))

@@ -16,7 +16,13 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
-from lindung.formatting import format_date_id, format_number, format_rupiah, terbilang_rupiah
+from lindung.formatting import (
+    AMOUNT_LABELS,
+    format_date_id,
+    format_number,
+    format_rupiah,
+    terbilang_rupiah,
+)
 from lindung.rules import benefits
 from lindung.rules.contributions import contributions
 
@@ -113,10 +119,13 @@ def run_demo(console: Console) -> None:
         table.add_column("Jumlah", justify="right")
         table.add_column("Dasar hukum")
         data = result.to_dict()
-        basis = {t["line"]: t["basis"] for t in data["trace"]}
+        basis: dict[str, str] = {}
+        for t in data["trace"]:  # the first value a line used is the one that sets it
+            basis.setdefault(t["line"], t["basis"])
         for key, amount in data["amounts"].items():
             if isinstance(amount, int):
-                table.add_row(key, format_rupiah(amount), basis.get(key, ""))
+                table.add_row(AMOUNT_LABELS.get(key, key), format_rupiah(amount),
+                              basis.get(key, ""))
         table.add_row("Total tunai", format_rupiah(int(data["total"])), "")
         console.print(table)
         console.print(f"   {terbilang_rupiah(int(data['total']))}")

@@ -7,6 +7,25 @@ from datetime import date
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+AMOUNT_LABELS = {
+    "jkk": "JKK (Jaminan Kecelakaan Kerja)",
+    "jkm": "JKM (Jaminan Kematian)",
+    "jht_employer": "JHT, pemberi kerja",
+    "jht_worker": "JHT, pekerja/peserta",
+    "jp_employer": "JP, pemberi kerja",
+    "jp_worker": "JP, pekerja",
+    "jkp": "JKP, dibayar Pemerintah Pusat",
+    "jkk_jkm_pre_placement": "JKK + JKM sebelum penempatan",
+    "jkk_jkm_placement": "JKK + JKM masa penempatan",
+    "lump_sum": "Santunan sekaligus",
+    "periodic": "Santunan berkala",
+    "funeral": "Biaya pemakaman",
+    "death": "Santunan kematian (JKK)",
+    "disability": "Santunan cacat",
+    "monthly": "Manfaat bulanan",
+}
+"""Indonesian labels of amount lines (contribution and benefit keys)."""
+
 _UNITS = ("", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
           "sepuluh", "sebelas")
 _SCALES = ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (10**3, "ribu"))

@@ -19,7 +19,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, get_args
 
 from lindung.rules.dates import add_months, add_years
-from lindung.rules.money import rate_units, ratio_units_product, rupiah
+from lindung.rules.money import (
+    RATE_SCALE,
+    divide_half_up,
+    rate_units,
+    ratio_units_product,
+    rupiah,
+)
 from lindung.rules.params import ParameterNotInForce, load_parameters
 from lindung.rules.trace import TraceEntry, Tracer
 
@@ -616,11 +622,9 @@ def jp_old_age(*, birth_date: date, contribution_months: int, average_monthly_wa
     rate: Decimal = t.use("monthly", "jp.accrual_rate", start)
     low: int = t.use("monthly", "jp.benefit.min", start)
     high: int = t.use("monthly", "jp.benefit.max", start)
-    # MP = wage × months × rate / 12, rounded once. rupiah() divides by RATE_SCALE only, so the
-    # division by 12 is folded into the amount: floor(N / 12) loses nothing, because half-up
-    # rounding of N / (12 × S) equals that of floor(N / 12) / S when S is even (a fraction of
-    # 1/12 can never carry an even numerator across the next multiple of 2S).
-    formula = rupiah(average_monthly_wage * contribution_months * rate_units(rate) // 12, 1)
+    # MP = wage × months × rate / 12, computed exactly and rounded once.
+    formula = divide_half_up(average_monthly_wage * contribution_months * rate_units(rate),
+                             12 * RATE_SCALE)
     monthly = min(max(formula, low), high)
     details["formula_amount"] = formula
     reasons = []

@@ -40,6 +40,15 @@ def rate_units(rate: Decimal) -> int:
     return int(scaled)
 
 
+def divide_half_up(numerator: Num, denominator: int) -> Num:
+    """``numerator / denominator`` rounded half up to a whole number: the one rounding rule.
+
+    Both are whole numbers (numerator may be a numpy int64 array), the denominator positive and
+    the numerator non-negative, as every amount of money here is.
+    """
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
 def rupiah_sum(terms: Iterable[tuple[Num, Num | int]]) -> Num:
     """Whole rupiah of sum(amount x rate) over ``terms``, rounded once, half up.
 
@@ -53,8 +62,8 @@ def rupiah_sum(terms: Iterable[tuple[Num, Num | int]]) -> Num:
         q, r = divmod(amount, RATE_SCALE)
         whole = whole + q * rate
         fraction = fraction + r * rate
-    # fraction is in units of 1/RATE_SCALE rupiah; half up: floor(fraction / S + 1/2).
-    return whole + (2 * fraction + RATE_SCALE) // (2 * RATE_SCALE)  # type: ignore[return-value]
+    # fraction is in units of 1/RATE_SCALE rupiah
+    return whole + divide_half_up(fraction, RATE_SCALE)  # type: ignore[type-var,return-value]
 
 
 def rupiah(amount: Num, rate: Num | int) -> Num:

@@ -115,6 +115,11 @@ def _codes(raw: Any) -> tuple[str, ...]:
 def _date_value(raw: Any) -> date:
     if isinstance(raw, date):
         return raw
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
     raise _Bad(f"expected a real date like 2022-02-01, got {raw!r}")
 
 
@@ -393,11 +398,22 @@ def _parse_parameter(name: str, raw: Any, file: str) -> Parameter:
     return Parameter(name, description.strip(), unit, file, tuple(values))
 
 
+class _TextDateLoader(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: dates stay text until we parse them, so that
+    2020-02-30 is reported with its key instead of crashing the YAML parser."""
+
+
+_TextDateLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def parse_parameter_file(path: Path) -> list[Parameter]:
     """Parse and validate one YAML parameter file."""
     file = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextDateLoader)
     except yaml.YAMLError as exc:
         raise ParameterFileError(file, "(file)", f"not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
