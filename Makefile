@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/lindung rules check
+	$(BIN)/lindung db upgrade
 	$(BIN)/lindung demo
 
 lint: $(STAMP)
@@ -21,6 +22,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
+	./scripts/ensure-postgres.sh
 	$(BIN)/lindung rules check
 	$(BIN)/pytest -q
 

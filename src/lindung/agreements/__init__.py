@@ -1,0 +1,1 @@
+"""Agreements: cooperation agreements (PKS), payers, funding sources, quotas and phases."""

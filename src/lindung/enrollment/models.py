@@ -1,0 +1,100 @@
+"""Tables of enrolment: memberships with their full history, and roster imports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lindung.db import Base, BigIntPK, JSONType, utcnow
+
+# proposed: entered by the Pemda; submitted: sent to the BPJS branch; active: accepted, with KPJ;
+# rejected: refused by the branch (with reason); ended: no longer covered (with reason).
+MEMBERSHIP_STATUSES = ("proposed", "submitted", "active", "rejected", "ended")
+OPEN_STATUSES = ("proposed", "submitted", "active")
+END_REASONS = ("death", "agreement_end", "moved", "duplicate", "resigned", "lapsed")
+
+
+class RosterImport(Base):
+    """One import of a roster file into an agreement (dry runs are not stored)."""
+
+    __tablename__ = "roster_import"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    mode: Mapped[str] = mapped_column(String(20))
+    rows: Mapped[int] = mapped_column(Integer)
+    accepted: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    warnings: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Membership(Base):
+    """A worker covered under an agreement for some programmes, from a start date."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("worker_id", "agreement_id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id"), index=True)
+    phase_number: Mapped[int | None] = mapped_column(SmallInteger)
+    programs: Mapped[str] = mapped_column(String(40))
+    occupation_code: Mapped[str | None] = mapped_column(ForeignKey("occupation.code"))
+    funding_source_code: Mapped[str] = mapped_column(ForeignKey("funding_source.code"))
+    agency: Mapped[str | None] = mapped_column(String(150))
+    declared_income: Mapped[int | None] = mapped_column(BigInteger)
+    wage: Mapped[int | None] = mapped_column(BigInteger)
+    risk_class: Mapped[int | None] = mapped_column(SmallInteger)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    kpj: Mapped[str | None] = mapped_column(String(20))
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    roster_import_id: Mapped[int | None] = mapped_column(ForeignKey("roster_import.id"))
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 onupdate=utcnow)
+
+    @property
+    def program_list(self) -> list[str]:
+        return [p for p in self.programs.split(",") if p]
+
+    def covered_on(self, day: date) -> bool:
+        """True when the membership is active and ``day`` is inside its dates."""
+        return (self.status == "active" and self.start_date <= day
+                and (self.end_date is None or day <= self.end_date))
+
+
+class MembershipEvent(Base):
+    """One step of a membership's history: a change of status, with who, when and why."""
+
+    __tablename__ = "membership_event"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(100))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSONType)

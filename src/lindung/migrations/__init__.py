@@ -1,0 +1,1 @@
+"""Alembic migrations of lindung's schema and reference data."""

@@ -1,0 +1,29 @@
+"""Every table, imported once so that SQLAlchemy and Alembic see the whole schema."""
+
+from lindung.agreements.models import (
+    Agreement,
+    AgreementAmendment,
+    AgreementPhase,
+    FundingSource,
+    Organisation,
+)
+from lindung.audit.models import AuditEvent
+from lindung.db import Base
+from lindung.enrollment.models import Membership, MembershipEvent, RosterImport
+from lindung.registry.models import Occupation, Region, Worker
+
+__all__ = [
+    "Agreement",
+    "AgreementAmendment",
+    "AgreementPhase",
+    "AuditEvent",
+    "Base",
+    "FundingSource",
+    "Membership",
+    "MembershipEvent",
+    "Occupation",
+    "Organisation",
+    "Region",
+    "RosterImport",
+    "Worker",
+]

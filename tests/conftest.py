@@ -1,0 +1,85 @@
+"""Database fixtures: every database test runs on SQLite and on PostgreSQL.
+
+The schema is migrated once per engine per test session (Alembic, reference data included);
+each test then gets a clean copy: a copied SQLite file, or truncated PostgreSQL tables. Locally
+the PostgreSQL half skips with the reason when no server answers; with CI=true it must run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from lindung.db import make_engine, session_factory
+from lindung.migrate import upgrade
+
+PG_ADMIN_URL = os.environ.get("LINDUNG_TEST_PG_ADMIN_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+BUSINESS_TABLES = ("membership_event", "membership", "roster_import", "agreement_amendment",
+                   "agreement_phase", "agreement", "worker", "organisation", "audit_event")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("db") / "template.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    import psycopg
+
+    admin = PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
+    name = f"lindung_test_{uuid.uuid4().hex[:10]}"
+    try:
+        conn = psycopg.connect(admin, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but PostgreSQL does not answer at {PG_ADMIN_URL}: {exc}")
+        pytest.skip(f"PostgreSQL does not answer at {PG_ADMIN_URL} ({exc}); "
+                    "start it with scripts/ensure-postgres.sh")
+    with conn:
+        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated database holding reference data only (regions, occupations, funding)."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "lindung.sqlite3"
+        shutil.copy(template, path)
+        eng = make_engine(f"sqlite:///{path}")
+    else:
+        url: str = request.getfixturevalue("pg_url")
+        eng = make_engine(url)
+        with eng.begin() as conn:
+            conn.execute(text(f"TRUNCATE {', '.join(BUSINESS_TABLES)} RESTART IDENTITY CASCADE"))
+            conn.execute(text("DELETE FROM occupation WHERE NOT builtin"))
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session for arranging and inspecting; services under test get their own transaction."""
+    with session_factory(engine)() as s:
+        yield s
