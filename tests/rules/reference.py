@@ -135,11 +135,12 @@ def _compute(row: Mapping[str, Any], law: Any) -> dict[str, Any]:
             errors.add("programme_not_allowed")
         if not compulsory <= chosen:
             errors.add("programme_compulsory")
+        jkp_requires = law("programmes.jkp.requires")
+        if "jkp" in chosen and jkp_requires is not None and not set(jkp_requires) <= chosen:
+            errors.add("jkp_requires")
     else:
+        # no programme list is in force for this segment: the programmes cannot be judged
         chosen = asked
-    jkp_requires = law("programmes.jkp.requires")
-    if "jkp" in chosen and jkp_requires is not None and not set(jkp_requires) <= chosen:
-        errors.add("jkp_requires")
 
     # --- the inputs each segment needs ------------------------------------------------------
     if wage is not None and wage <= 0:

@@ -245,9 +245,6 @@ def test_pmi_before_permenaker_4_2023_is_refused() -> None:
     assert (row["valid"], row["errors"], row["total"]) == (False, "no_law", None)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug: with no programme list in force (PMI before March 2023, or an unknown "
-    "segment) any requested programme is reported as programme_not_allowed as well"))
 def test_programmes_are_not_judged_when_no_law_is_in_force() -> None:
     assert one("2022-06", segment="pmi", contract_months=24, programs="jkk,jkm")["errors"] \
         == "no_law"

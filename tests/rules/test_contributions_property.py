@@ -172,13 +172,6 @@ def frame_of(rows: list[dict[str, Any]], *, enums: bool, programs_as_list: bool)
     return df
 
 
-# The engine reports ``programme_not_allowed`` as well when a row has no programme list to be
-# checked against (an unknown segment, or PMI before Permenaker 4/2023): see
-# test_contributions.py::test_programmes_are_not_judged_when_no_law_is_in_force. The reference
-# does not; only that one extra code is tolerated, and only in that situation.
-_NO_LIST = {"segment", "no_law"}
-
-
 def assert_agrees(rows: list[dict[str, Any]], result: pl.DataFrame) -> None:
     assert result.height == len(rows)
     for i, (row, got) in enumerate(zip(rows, result.iter_rows(named=True), strict=True)):
@@ -187,10 +180,7 @@ def assert_agrees(rows: list[dict[str, Any]], result: pl.DataFrame) -> None:
         assert got["valid"] is want["valid"], f"{where}\nengine {got}\nreference {want}"
         if not want["valid"]:
             codes = set(got["errors"].split(";"))
-            extra = codes - want["errors"]
-            if want["errors"] & _NO_LIST:
-                extra -= {"programme_not_allowed"}
-            assert want["errors"] <= codes and not extra, \
+            assert codes == want["errors"], \
                 f"{where}\nengine errors {codes}\nreference {want['errors']}"
             assert all(got[c] is None for c in (*LINES, *TOTALS)), where
             continue

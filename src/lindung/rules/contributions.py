@@ -124,14 +124,6 @@ class ContributionInputError(ValueError):
 # --- per-month parameter tables ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Use:
-    """A parameter a line used in one month."""
-
-    line: str
-    value: ParameterValue
-
-
 @dataclass
 class MonthRules:
     """Everything the engine needs for one contribution month, resolved from the parameters."""
@@ -243,6 +235,8 @@ def _int_column(df: pl.DataFrame, name: str) -> tuple[IntArray, BoolArray]:
         raise ContributionInputError(
             f"column {name!r} must hold whole rupiah or counts as integers, not {s.dtype}"
         )
+    if s.null_count() == 0:
+        return s.cast(pl.Int64).to_numpy(), np.ones(n, np.bool_)
     present = s.is_not_null().to_numpy()
     values = s.fill_null(0).cast(pl.Int64).to_numpy()
     return values, present
@@ -340,6 +334,168 @@ def contributions(
     return assess_contributions(workers, month, params=params).frame
 
 
+class _Tables:
+    """The parameter values of a range of contribution months as small numpy tables.
+
+    Row ``i`` of every table is month ``lo + i``; a row's month offset gathers its values. Rates
+    are in rate units, already multiplied by (1 - discount) for the relief variants, so every
+    line is one multiply-and-round (docs/decisions/0001).
+    """
+
+    def __init__(self, params: ParameterSet, lo: int, hi: int) -> None:
+        self.months = [_month_rules(params, i) for i in range(lo, hi + 1)]
+        ms = self.months
+
+        def ints(values: Iterable[Any]) -> IntArray:
+            return np.fromiter(values, np.int64, count=len(ms))
+
+        def units(name: str, discount: str | None = None) -> IntArray:
+            return ints(m.units(name, discount) for m in ms)
+
+        def flat(discount: str | None) -> IntArray:
+            """Rate units that multiply a flat amount: 100% less the discount when in force."""
+            return ints(_discounted_whole(m, discount) if discount else RATE_SCALE for m in ms)
+
+        def value(name: str, default: int = 0) -> IntArray:
+            return ints(m.get(name) if m.get(name) is not None else default for m in ms)
+
+        self.in_force = {s: ints(_segment_in_force(m, s) for m in ms).astype(np.bool_)
+                         for s in SEGMENTS}
+        self.allowed = {s: ints(_mask_of(m.get(f"programmes.{s}.allowed")) for m in ms)
+                        for s in SEGMENTS}
+        self.compulsory = {s: ints(_mask_of(m.get(f"programmes.{s}.compulsory")) for m in ms)
+                           for s in SEGMENTS}
+        self.default = {s: ints(_mask_of(m.get(f"programmes.{s}.default")
+                                         if f"programmes.{s}.default" in m.values
+                                         else m.get(f"programmes.{s}.compulsory"))
+                                & _mask_of(m.get(f"programmes.{s}.allowed")) for m in ms)
+                        for s in SEGMENTS}
+        self.jkp_requires = ints(_mask_of(m.get("programmes.jkp.requires")) for m in ms)
+
+        covid = "relief.covid_2020.jkk_jkm.discount"
+        labour = "relief.labour_intensive_2025.jkk.discount"
+        transport = "relief.bpu_2026.transport.discount"
+        other = "relief.bpu_2026.other.discount"
+        self.covid = {s: ints(m.get(covid) is not None
+                              and s in (m.get("relief.covid_2020.segments") or ())
+                              for m in ms).astype(np.bool_) for s in SEGMENTS}
+        self.labour_on = ints(m.get(labour) is not None for m in ms).astype(np.bool_)
+        self.labour_min = value("relief.labour_intensive_2025.min_workers")
+        self.transport_on = ints(m.get(transport) is not None for m in ms).astype(np.bool_)
+        self.other_on = ints(m.get(other) is not None for m in ms).astype(np.bool_)
+
+        # PU: [month, risk class 1..5]
+        # [variant, month, risk class 1..5]; variants: 0 normal, 1 COVID relief, 2 labour-intensive
+        self.pu_jkk = np.array([[[m.units(c, d) for c in _PU_JKK_CLASS] for m in ms]
+                                for d in (None, covid, labour)], np.int64)
+        self.pu_jkm = np.stack([units("pu.jkm.rate"), units("pu.jkm.rate", covid),
+                                units("pu.jkm.rate")])
+        self.pu_jht_employer = units("pu.jht.rate.employer")
+        self.pu_jht_worker = units("pu.jht.rate.worker")
+        self.pu_jp_employer = units("pu.jp.rate.employer")
+        self.pu_jp_worker = units("pu.jp.rate.worker")
+        self.jp_cap = value("pu.jp.wage_cap")
+        self.jkp_rate = units("jkp.contribution.government.rate")
+        self.jkp_cap = value("jkp.contribution.wage_cap")
+
+        grids = [m.get("bpu.income_grid") or {"min": 0, "max": 0, "step": 1} for m in ms]
+        self.grid_min = ints(g["min"] for g in grids)
+        self.grid_max = ints(g["max"] for g in grids)
+        self.grid_step = ints(g["step"] for g in grids)
+        # [variant, month]; variants: 0 normal, 1 COVID relief, 2 PP 50 transport, 3 PP 50 other
+        discounts = (None, covid, transport, other)
+        self.bpu_jkk = np.stack([units("bpu.jkk.rate", d) for d in discounts])
+        self.bpu_jkm_factor = np.stack([flat(d) for d in discounts])
+        self.bpu_jkm_amount = value("bpu.jkm.amount")
+        self.bpu_jht = units("bpu.jht.rate")
+
+        self.jakon_rate = {(line, c): units(f"jakon.wage_known.{line}.rate", covid if c else None)
+                           for line in ("jkk", "jkm") for c in (False, True)}
+        bands = [m.get("jakon.contract_value.bands") or () for m in ms]
+        width = max((len(b) for b in bands), default=0)
+        top = np.iinfo(np.int64).max
+        shape = (len(ms), width)
+        self.band_lower = np.zeros(shape, np.int64)
+        self.band_width = np.zeros(shape, np.int64)
+        self.band_rate = {(line, c): np.zeros(shape, np.int64)
+                          for line in ("jkk", "jkm") for c in (False, True)}
+        for i, (m, month_bands) in enumerate(zip(ms, bands, strict=True)):
+            previous = 0
+            off = m.get(covid)
+            for j, band in enumerate(month_bands):
+                upper = top if band["up_to"] is None else band["up_to"]
+                self.band_lower[i, j] = previous
+                self.band_width[i, j] = upper - previous
+                for line in ("jkk", "jkm"):
+                    self.band_rate[(line, False)][i, j] = rate_units(band[line])
+                    self.band_rate[(line, True)][i, j] = (
+                        rate_units(band[line] * (1 - off)) if off is not None else 0)
+                previous = upper
+
+        self.pmi_pre = value("pmi.pre_placement.amount")
+        terms = [m.get("pmi.placement.amount_by_term") or () for m in ms]
+        t_width = max((len(t) for t in terms), default=0)
+        self.term_upto = np.full((len(ms), t_width), -1, np.int64)
+        self.term_amount = np.zeros((len(ms), t_width), np.int64)
+        for i, month_terms in enumerate(terms):
+            for j, term in enumerate(month_terms):
+                self.term_upto[i, j] = term["up_to_months"]
+                self.term_amount[i, j] = term["amount"]
+        self.pmi_longest = value("pmi.max_term_months")
+        self.pmi_extra = value("pmi.extension.monthly_amount")
+
+    def flags(self, names: Iterable[str]) -> IntArray | None:
+        """Warning flags per month of the values of ``names``; None when all are clear."""
+        names = tuple(names)
+        out = np.fromiter((m.flags(names) for m in self.months), np.int64,
+                          count=len(self.months))
+        return out if out.any() else None
+
+    def sets(self, name: str, categories: Sequence[str | None]) -> npt.NDArray[np.bool_]:
+        """[month, category] -> is the category listed in the codes parameter ``name``."""
+        table = np.zeros((len(self.months), len(categories)), np.bool_)
+        for i, m in enumerate(self.months):
+            listed = set(m.get(name) or ())
+            if listed:
+                table[i] = [c in listed for c in categories]
+        return table
+
+
+@functools.lru_cache(maxsize=64)
+def _tables(params: ParameterSet, lo: int, hi: int) -> _Tables:
+    return _Tables(params, lo, hi)
+
+
+@dataclass
+class _Rows:
+    """The input columns as numpy arrays, read once."""
+
+    n: int
+    moff: IntArray
+    month_bad: BoolArray
+    seg: IntArray
+    requested: IntArray
+    wage: IntArray
+    wage_given: BoolArray
+    risk: IntArray
+    risk_given: BoolArray
+    income: IntArray
+    income_given: BoolArray
+    cvalue: IntArray
+    cvalue_given: BoolArray
+    cmonths: IntArray
+    cmonths_given: BoolArray
+    staff: IntArray
+    staff_given: BoolArray
+    pre: BoolArray
+    fund_codes: IntArray
+    fund_cats: list[str | None]
+    occ_codes: IntArray
+    occ_cats: list[str | None]
+    ind_codes: IntArray
+    ind_cats: list[str | None]
+
+
 def assess_contributions(
     workers: pl.DataFrame,
     month: date | str | None = None,
@@ -354,272 +510,242 @@ def assess_contributions(
         raise ContributionInputError("column 'segment' is required (pu, bpu, jakon or pmi)")
 
     midx, month_bad = _month_codes(workers, month)
-    lo = int(midx[~month_bad].min()) if (~month_bad).any() else 0
-    hi = int(midx[~month_bad].max()) if (~month_bad).any() else 0
+    good = midx[~month_bad]
+    lo, hi = (int(good.min()), int(good.max())) if good.size else (0, 0)
+    t = _tables(params, lo, hi)
     moff = np.where(month_bad, 0, midx - lo)
-    months = [_month_rules(params, i) for i in range(lo, hi + 1)]
 
     seg_codes, seg_cats = _category_codes(workers, "segment")
-    seg_of_cat = [SEGMENTS.index(c) if c in SEGMENTS else -1 for c in seg_cats]
-    seg = _lookup(seg_codes, seg_of_cat)
-    is_seg = {s: seg == i for i, s in enumerate(SEGMENTS)}
-
-    error = np.zeros(n, np.int64)
-
-    def flag(mask: BoolArray, code: str) -> None:
-        error[mask] |= _E[code]
-
-    flag(seg < 0, "segment")
-    flag(month_bad, "month")
-
-    def table(values: Sequence[Any]) -> IntArray:
-        return np.asarray(values, dtype=np.int64)[moff]
-
-    for s in SEGMENTS:
-        in_force = table([_segment_in_force(m, s) for m in months]).astype(np.bool_)
-        flag(is_seg[s] & ~in_force & ~month_bad, "no_law")
-
-    # programmes: requested (0 = default), allowed, compulsory
+    seg = _lookup(seg_codes, [SEGMENTS.index(c) if c in SEGMENTS else -1 for c in seg_cats])
     prog_codes, prog_cats = _category_codes(workers, "programs")
     prog_masks, prog_ok = _programme_masks(prog_cats)
-    requested = _lookup(prog_codes, prog_masks)
-    flag(~_lookup(prog_codes, prog_ok).astype(np.bool_), "programme_unknown")
-
-    def per_segment(name: str) -> IntArray:
-        out = np.zeros(n, np.int64)
-        for s in SEGMENTS:
-            key = f"programmes.{s}.{name}"
-            values = [_mask_of(m.get(key)) if key in m.values else 0 for m in months]
-            out = np.where(is_seg[s], table(values), out)
-        return out
-
-    default = per_segment("default")
-    allowed = per_segment("allowed")
-    default = np.where(default == 0, per_segment("compulsory"), default)
-    programs = np.where(requested == 0, default & allowed, requested)
-    flag((programs & ~allowed) != 0, "programme_not_allowed")
-    compulsory = per_segment("compulsory")
-    flag((programs & compulsory) != compulsory, "programme_compulsory")
-    jkp_req = table([_mask_of(m.get("programmes.jkp.requires")) for m in months])
-    has = {p: (programs & bit) != 0 for p, bit in PROGRAMME_BIT.items()}
-    flag(has["jkp"] & ((programs & jkp_req) != jkp_req), "jkp_requires")
-
+    fund_codes, fund_cats = _category_codes(workers, "funded_by")
+    occ_codes, occ_cats = _category_codes(workers, "occupation")
+    ind_codes, ind_cats = _category_codes(workers, "industry")
     wage, wage_given = _int_column(workers, "wage")
     risk, risk_given = _int_column(workers, "risk_class")
     income, income_given = _int_column(workers, "declared_income")
     cvalue, cvalue_given = _int_column(workers, "contract_value")
     cmonths, cmonths_given = _int_column(workers, "contract_months")
     staff, staff_given = _int_column(workers, "workers_in_company")
+    pre = (workers.get_column("pre_placement").fill_null(True).cast(pl.Boolean).to_numpy()
+           if "pre_placement" in workers.columns else np.ones(n, np.bool_))
+    rows = _Rows(n, moff, month_bad, seg, _lookup(prog_codes, prog_masks), wage, wage_given,
+                 risk, risk_given, income, income_given, cvalue, cvalue_given, cmonths,
+                 cmonths_given, staff, staff_given, pre, fund_codes, fund_cats, occ_codes,
+                 occ_cats, ind_codes, ind_cats)
 
-    flag(wage_given & (wage <= 0), "wage_invalid")
-    flag(risk_given & ((risk < 1) | (risk > 5)), "risk_class")
-    flag(staff_given & (staff < 0), "workers_in_company")
-    flag(is_seg["pu"] & ~wage_given, "wage_missing")
-    flag(is_seg["pu"] & ~risk_given, "risk_class")
-    flag(is_seg["bpu"] & ~income_given, "income_missing")
-    grid_min = table([(m.get("bpu.income_grid") or {}).get("min", 0) for m in months])
-    grid_max = table([(m.get("bpu.income_grid") or {}).get("max", 0) for m in months])
-    grid_step = table([(m.get("bpu.income_grid") or {}).get("step", 1) for m in months])
-    off_grid = (income < grid_min) | (income > grid_max) | ((income - grid_min) % grid_step != 0)
-    flag(is_seg["bpu"] & income_given & off_grid, "income_band")
-    flag(is_seg["jakon"] & (wage_given == cvalue_given), "jakon_base")
-    flag(cvalue_given & (cvalue <= 0), "contract_value")
-    flag(is_seg["pmi"] & (~cmonths_given | (cmonths <= 0)), "contract_months")
+    # checks that do not depend on the segment
+    error = np.zeros(n, np.int64)
+    error[seg < 0] |= _E["segment"]
+    error[month_bad] |= _E["month"]
+    error[~_lookup(prog_codes, prog_ok).astype(np.bool_)] |= _E["programme_unknown"]
+    error[wage_given & (wage <= 0)] |= _E["wage_invalid"]
+    error[risk_given & ((risk < 1) | (risk > 5))] |= _E["risk_class"]
+    error[staff_given & (staff < 0)] |= _E["workers_in_company"]
+    error[cvalue_given & (cvalue <= 0)] |= _E["contract_value"]
+    funded_ok = _lookup(fund_codes, [c is None or c in FUNDING_SOURCES for c in fund_cats])
+    error[funded_ok == 0] |= _E["funded_by"]
 
-    fund_codes, fund_cats = _category_codes(workers, "funded_by")
-    flag(~_lookup(fund_codes, [c is None or c in FUNDING_SOURCES for c in fund_cats])
-         .astype(np.bool_), "funded_by")
+    out = {c: np.zeros(n, np.int64) for c in AMOUNT_COLUMNS}
+    warn = np.zeros(n, np.int64)
+    programs = np.zeros(n, np.int64)
+    applied = {k: np.zeros(n, np.bool_) for k in ("covid", "labour_intensive", "bpu_transport",
+                                                  "bpu_other", "unsure_funding")}
+    engine = _Engine(t, rows, error, out, warn, programs, applied)
+    for i, segment in enumerate(SEGMENTS):
+        idx = np.flatnonzero(seg == i)
+        if idx.size:
+            engine.segment(segment, idx)
 
     valid = error == 0
-    zeros = np.zeros(n, np.int64)
-    out: dict[str, IntArray] = {c: zeros for c in AMOUNT_COLUMNS}
-    warn = np.zeros(n, np.int64)
-    applied: dict[str, BoolArray] = {}
-
-    def use(line_mask: BoolArray, names: Iterable[str]) -> None:
-        flags = table([m.flags(names) for m in months])
-        if flags.any():
-            warn[line_mask] |= flags[line_mask]
-
-    # --- relief masks ------------------------------------------------------------------------
-    covid_segments = [set(m.get("relief.covid_2020.segments") or ()) for m in months]
-    covid = np.zeros(n, np.bool_)
-    for s in ("pu", "bpu", "jakon"):
-        covid |= is_seg[s] & table([s in c for c in covid_segments]).astype(np.bool_)
-    covid &= table([m.get("relief.covid_2020.jkk_jkm.discount") is not None for m in months]) \
-        .astype(np.bool_)
-    applied["covid"] = covid
-
-    ind_codes, ind_cats = _category_codes(workers, "industry")
-    li_ok = np.zeros(n, np.bool_)
-    if is_seg["pu"].any():
-        for i, m in enumerate(months):
-            if m.get("relief.labour_intensive_2025.jkk.discount") is None:
-                continue
-            eligible = set(m.get("relief.labour_intensive_2025.industries") or ())
-            minimum = m.get("relief.labour_intensive_2025.min_workers") or 0
-            in_month = moff == i
-            ind_ok = _lookup(ind_codes, [c in eligible for c in ind_cats]).astype(np.bool_)
-            li_ok |= in_month & ind_ok & staff_given & (staff >= minimum)
-    labour_intensive = is_seg["pu"] & li_ok
-    applied["labour_intensive"] = labour_intensive
-
-    occ_codes, occ_cats = _category_codes(workers, "occupation")
-    bpu_disc = np.zeros(n, np.int64)  # 1 = transport discount, 2 = other discount
-    bpu_unconfirmed_exclusion = np.zeros(n, np.bool_)
-    if is_seg["bpu"].any():
-        for i, m in enumerate(months):
-            transport = m.get("relief.bpu_2026.transport.discount") is not None
-            other = m.get("relief.bpu_2026.other.discount") is not None
-            if not (transport or other):
-                continue
-            occs = set(m.get("relief.bpu_2026.transport_occupations") or ())
-            excluded = set(m.get("relief.bpu_2026.excluded_funding") or ()) | set(
-                m.get("relief.bpu_2026.excluded_funding_derived") or ())
-            unsure = set(m.get("relief.bpu_2026.excluded_funding_unconfirmed") or ())
-            in_month = is_seg["bpu"] & (moff == i)
-            is_transport = _lookup(occ_codes, [c in occs for c in occ_cats]).astype(np.bool_)
-            funded_ok = _lookup(fund_codes, [c not in excluded and c not in unsure
-                                             for c in fund_cats]).astype(np.bool_)
-            unsure_row = _lookup(fund_codes, [c in unsure for c in fund_cats]).astype(np.bool_)
-            bpu_unconfirmed_exclusion |= in_month & unsure_row
-            if transport:
-                bpu_disc[in_month & is_transport & funded_ok] = 1
-            if other:
-                bpu_disc[in_month & ~is_transport & funded_ok] = 2
-    applied["bpu_transport"] = bpu_disc == 1
-    applied["bpu_other"] = bpu_disc == 2
-    warn[bpu_unconfirmed_exclusion] |= W_UNCONFIRMED
-
-    # --- PU ----------------------------------------------------------------------------------
-    pu = is_seg["pu"] & valid
-    if pu.any():
-        cls = np.clip(risk, 1, 5) - 1
-        jkk_plain = np.array([[m.units(c) for c in _PU_JKK_CLASS] for m in months], np.int64)
-        jkk_covid = np.array([[m.units(c, "relief.covid_2020.jkk_jkm.discount")
-                               for c in _PU_JKK_CLASS] for m in months], np.int64)
-        jkk_li = np.array([[m.units(c, "relief.labour_intensive_2025.jkk.discount")
-                            for c in _PU_JKK_CLASS] for m in months], np.int64)
-        jkk_rate = np.where(covid, jkk_covid[moff, cls],
-                            np.where(labour_intensive, jkk_li[moff, cls], jkk_plain[moff, cls]))
-        jkm_rate = np.where(covid,
-                            table([m.units("pu.jkm.rate", "relief.covid_2020.jkk_jkm.discount")
-                                   for m in months]),
-                            table([m.units("pu.jkm.rate") for m in months]))
-        capped = np.minimum(wage, table([m.get("pu.jp.wage_cap") or 0 for m in months]))
-        jkp_capped = np.minimum(wage, table([m.get("jkp.contribution.wage_cap") or 0
-                                             for m in months]))
-        lines = {
-            "jkk": (wage, jkk_rate, has["jkk"]),
-            "jkm": (wage, jkm_rate, has["jkm"]),
-            "jht_employer": (wage, table([m.units("pu.jht.rate.employer") for m in months]),
-                             has["jht"]),
-            "jht_worker": (wage, table([m.units("pu.jht.rate.worker") for m in months]),
-                           has["jht"]),
-            "jp_employer": (capped, table([m.units("pu.jp.rate.employer") for m in months]),
-                            has["jp"]),
-            "jp_worker": (capped, table([m.units("pu.jp.rate.worker") for m in months]),
-                          has["jp"]),
-            "jkp": (jkp_capped, table([m.units("jkp.contribution.government.rate")
-                                       for m in months]), has["jkp"]),
-        }
-        for line, (base, rate, member) in lines.items():
-            mask = pu & member
-            out[line] = np.where(mask, rupiah_sum([(base, rate)]), out[line])
-            use(mask, _LINE_PARAMS.get(("pu", line), _PU_JKK_CLASS))
-
-    # --- BPU ---------------------------------------------------------------------------------
-    bpu = is_seg["bpu"] & valid
-    if bpu.any():
-        def bpu_rate(name: str) -> IntArray:
-            plain = table([m.units(name) for m in months])
-            covid_r = table([m.units(name, "relief.covid_2020.jkk_jkm.discount") for m in months])
-            trans = table([m.units(name, "relief.bpu_2026.transport.discount") for m in months])
-            other = table([m.units(name, "relief.bpu_2026.other.discount") for m in months])
-            return np.where(covid, covid_r, np.where(bpu_disc == 1, trans,
-                                                     np.where(bpu_disc == 2, other, plain)))
-
-        # JKM is a flat amount: the "base" is the amount and the rate is 100% less any discount.
-        jkm_amount = table([m.get("bpu.jkm.amount") or 0 for m in months])
-        full = np.full(n, RATE_SCALE, np.int64)
-        def whole(discount: str) -> IntArray:
-            return table([_discounted_whole(m, discount) for m in months])
-
-        jkm_factor = np.where(
-            covid, whole("relief.covid_2020.jkk_jkm.discount"),
-            np.where(bpu_disc == 1, whole("relief.bpu_2026.transport.discount"),
-                     np.where(bpu_disc == 2, whole("relief.bpu_2026.other.discount"), full)))
-        lines = {
-            "jkk": (income, bpu_rate("bpu.jkk.rate"), has["jkk"]),
-            "jkm": (jkm_amount, jkm_factor, has["jkm"]),
-            "jht_worker": (income, table([m.units("bpu.jht.rate") for m in months]), has["jht"]),
-        }
-        for line, (base, rate, member) in lines.items():
-            mask = bpu & member
-            out[line] = np.where(mask, rupiah_sum([(base, rate)]), out[line])
-            use(mask, _LINE_PARAMS[("bpu", line)])
-
-    # --- Jakon -------------------------------------------------------------------------------
-    jakon = is_seg["jakon"] & valid
-    if jakon.any():
-        by_wage = jakon & wage_given
-        by_value = jakon & cvalue_given
-        for line in ("jkk", "jkm"):
-            name = f"jakon.wage_known.{line}.rate"
-            rate = np.where(covid, table([m.units(name, "relief.covid_2020.jkk_jkm.discount")
-                                          for m in months]),
-                            table([m.units(name) for m in months]))
-            wage_amount = rupiah_sum([(wage, rate)])
-            terms = _band_terms(months, moff, cvalue, line, covid)
-            value_amount = rupiah_sum(terms) if terms else zeros
-            out[line] = np.where(by_wage, wage_amount, np.where(by_value, value_amount, out[line]))
-            use(by_wage, (name,))
-            use(by_value, ("jakon.contract_value.bands",))
-
-    # --- PMI ---------------------------------------------------------------------------------
-    pmi = is_seg["pmi"] & valid
-    if pmi.any():
-        pre_given = "pre_placement" in workers.columns
-        pre = (workers.get_column("pre_placement").fill_null(True).cast(pl.Boolean).to_numpy()
-               if pre_given else np.ones(n, np.bool_))
-        out["jkk_jkm_pre_placement"] = np.where(
-            pmi & pre, table([m.get("pmi.pre_placement.amount") or 0 for m in months]), 0)
-        out["jkk_jkm_placement"] = np.where(pmi, _pmi_placement(months, moff, cmonths), 0)
-        use(pmi & pre, _LINE_PARAMS[("pmi", "jkk_jkm_pre_placement")])
-        use(pmi, _LINE_PARAMS[("pmi", "jkk_jkm_placement")])
-
     billed = sum((out[c] for c in BILLED_COLUMNS), start=np.zeros(n, np.int64))
     employer = sum((out[c] for c in EMPLOYER_COLUMNS), start=np.zeros(n, np.int64))
     worker = sum((out[c] for c in WORKER_COLUMNS), start=np.zeros(n, np.int64))
-    has_employer = is_seg["pu"] | is_seg["jakon"]
-
-    frame = pl.DataFrame(
-        {**{c: out[c] for c in AMOUNT_COLUMNS}, "total": billed,
-         "employer_total": employer, "worker_total": worker},
-        schema={c: pl.Int64 for c in (*AMOUNT_COLUMNS, "total", "employer_total",
-                                      "worker_total")},
-    )
-    frame = frame.with_columns(
+    columns = {**out, "total": billed, "employer_total": employer, "worker_total": worker}
+    null_all = ~valid
+    null_employer = null_all | ~((seg == SEGMENTS.index("pu")) | (seg == SEGMENTS.index("jakon")))
+    series = [
+        _with_nulls(name, values, null_employer if name in ("employer_total", "worker_total")
+                    else null_all)
+        for name, values in columns.items()
+    ]
+    frame = pl.DataFrame([
+        *series,
         pl.Series("valid", valid),
         _codes_to_text(error, {e.bit: e.code for e in ROW_ERRORS.values()}, "errors"),
         _codes_to_text(warn, ROW_WARNINGS, "warnings"),
-    )
-    if not valid.all():
-        frame = frame.with_columns(
-            pl.when(pl.col("valid")).then(pl.col(c)).otherwise(None).alias(c)
-            for c in (*AMOUNT_COLUMNS, "total", "employer_total", "worker_total")
-        )
-    if not has_employer.all():
-        frame = frame.with_columns(
-            pl.when(pl.Series(has_employer)).then(pl.col(c)).otherwise(None).alias(c)
-            for c in ("employer_total", "worker_total")
-        )
+    ])
     assessment = ContributionAssessment(frame)
     if trace:
-        assessment.traces, assessment.warnings = _traces(
-            months, moff, seg, programs, valid, risk, applied, bpu_unconfirmed_exclusion,
-            wage_given, cvalue_given, workers)
+        assessment.traces, assessment.warnings = _traces(t, rows, programs, valid, applied)
     return assessment
+
+
+def _with_nulls(name: str, values: IntArray, null: BoolArray) -> pl.Series:
+    series = pl.Series(name, values, dtype=pl.Int64)
+    if null.any():
+        series = series.scatter(np.flatnonzero(null), None)
+    return series
+
+
+class _Engine:
+    """Validates and computes one segment at a time, on that segment's rows only."""
+
+    def __init__(self, t: _Tables, rows: _Rows, error: IntArray, out: dict[str, IntArray],
+                 warn: IntArray, programs: IntArray, applied: dict[str, BoolArray]) -> None:
+        self.t, self.r, self.error, self.out = t, rows, error, out
+        self.warn, self.programs, self.applied = warn, programs, applied
+
+    def flag(self, idx: IntArray, mask: BoolArray, code: str) -> None:
+        self.error[idx[mask]] |= _E[code]
+
+    def use(self, idx: IntArray, m: IntArray, names: Iterable[str]) -> None:
+        flags = self.t.flags(names)
+        if flags is not None:
+            self.warn[idx] |= flags[m]
+
+    def put(self, line: str, idx: IntArray, values: IntArray) -> None:
+        self.out[line][idx] = values
+
+    def segment(self, segment: str, idx: IntArray) -> None:
+        t, r = self.t, self.r
+        m = r.moff[idx]
+        in_force = t.in_force[segment][m] | r.month_bad[idx]
+        self.flag(idx, ~in_force, "no_law")
+        # Programmes are judged only where this segment's law is in force.
+        judged = t.in_force[segment][m] & ~r.month_bad[idx]
+        requested = r.requested[idx]
+        allowed = t.allowed[segment][m]
+        programs = np.where(requested == 0, t.default[segment][m], requested)
+        self.flag(idx, judged & ((programs & ~allowed) != 0), "programme_not_allowed")
+        compulsory = t.compulsory[segment][m]
+        self.flag(idx, judged & ((programs & compulsory) != compulsory), "programme_compulsory")
+        jkp = (programs & PROGRAMME_BIT["jkp"]) != 0
+        req = t.jkp_requires[m]
+        self.flag(idx, judged & jkp & ((programs & req) != req), "jkp_requires")
+        self.programs[idx] = programs
+        getattr(self, f"_{segment}")(idx, m, programs)
+
+    def _valid(self, idx: IntArray) -> BoolArray:
+        ok: BoolArray = self.error[idx] == 0
+        return ok
+
+    def _pu(self, idx: IntArray, m: IntArray, programs: IntArray) -> None:
+        t, r = self.t, self.r
+        self.flag(idx, ~r.wage_given[idx], "wage_missing")
+        self.flag(idx, ~r.risk_given[idx], "risk_class")
+        ok = self._valid(idx)
+        idx, m, programs = idx[ok], m[ok], programs[ok]
+        wage = r.wage[idx]
+        cls = r.risk[idx] - 1
+        covid = t.covid["pu"][m]
+        industry_ok = t.sets("relief.labour_intensive_2025.industries", r.ind_cats)[
+            m, r.ind_codes[idx]]
+        labour = (t.labour_on[m] & industry_ok & r.staff_given[idx]
+                  & (r.staff[idx] >= t.labour_min[m]))
+        self.applied["covid"][idx] = covid
+        self.applied["labour_intensive"][idx] = labour
+        variant = np.where(covid, 1, np.where(labour, 2, 0))
+        jkk_rate = t.pu_jkk[variant, m, cls]
+        jkm_rate = t.pu_jkm[variant, m]
+        capped = np.minimum(wage, t.jp_cap[m])
+        jkp_capped = np.minimum(wage, t.jkp_cap[m])
+        lines = (
+            ("jkk", wage, jkk_rate, "jkk"), ("jkm", wage, jkm_rate, "jkm"),
+            ("jht_employer", wage, t.pu_jht_employer[m], "jht"),
+            ("jht_worker", wage, t.pu_jht_worker[m], "jht"),
+            ("jp_employer", capped, t.pu_jp_employer[m], "jp"),
+            ("jp_worker", capped, t.pu_jp_worker[m], "jp"),
+            ("jkp", jkp_capped, t.jkp_rate[m], "jkp"),
+        )
+        for line, base, rate, programme in lines:
+            member = (programs & PROGRAMME_BIT[programme]) != 0
+            self.put(line, idx, np.where(member, rupiah_sum([(base, rate)]), 0))
+            self.use(idx[member], m[member], _LINE_PARAMS.get(("pu", line), _PU_JKK_CLASS))
+
+    def _bpu(self, idx: IntArray, m: IntArray, programs: IntArray) -> None:
+        t, r = self.t, self.r
+        income, given = r.income[idx], r.income_given[idx]
+        self.flag(idx, ~given, "income_missing")
+        off_grid = ((income < t.grid_min[m]) | (income > t.grid_max[m])
+                    | ((income - t.grid_min[m]) % t.grid_step[m] != 0))
+        self.flag(idx, given & off_grid, "income_band")
+        ok = self._valid(idx)
+        idx, m, programs, income = idx[ok], m[ok], programs[ok], income[ok]
+        covid = t.covid["bpu"][m]
+        transport_occ = t.sets("relief.bpu_2026.transport_occupations", r.occ_cats)[
+            m, r.occ_codes[idx]]
+        excluded = (t.sets("relief.bpu_2026.excluded_funding", r.fund_cats)
+                    | t.sets("relief.bpu_2026.excluded_funding_derived", r.fund_cats))[
+            m, r.fund_codes[idx]]
+        unsure = t.sets("relief.bpu_2026.excluded_funding_unconfirmed", r.fund_cats)[
+            m, r.fund_codes[idx]]
+        discount_ok = ~covid & ~excluded & ~unsure
+        transport = discount_ok & t.transport_on[m] & transport_occ
+        other = discount_ok & t.other_on[m] & ~transport_occ
+        unsure_used = unsure & ((t.transport_on[m] & transport_occ)
+                                | (t.other_on[m] & ~transport_occ))
+        self.applied["covid"][idx] = covid
+        self.applied["bpu_transport"][idx] = transport
+        self.applied["bpu_other"][idx] = other
+        self.applied["unsure_funding"][idx] = unsure_used
+        self.warn[idx[unsure_used]] |= W_UNCONFIRMED
+
+        variant = np.select([covid, transport, other], [1, 2, 3], 0)
+        lines = (
+            ("jkk", income, t.bpu_jkk[variant, m], "jkk"),
+            ("jkm", t.bpu_jkm_amount[m], t.bpu_jkm_factor[variant, m], "jkm"),
+            ("jht_worker", income, t.bpu_jht[m], "jht"),
+        )
+        for line, base, rate, programme in lines:
+            member = (programs & PROGRAMME_BIT[programme]) != 0
+            self.put(line, idx, np.where(member, rupiah_sum([(base, rate)]), 0))
+            self.use(idx[member], m[member], _LINE_PARAMS[("bpu", line)])
+
+    def _jakon(self, idx: IntArray, m: IntArray, programs: IntArray) -> None:
+        t, r = self.t, self.r
+        self.flag(idx, r.wage_given[idx] == r.cvalue_given[idx], "jakon_base")
+        ok = self._valid(idx)
+        idx, m = idx[ok], m[ok]
+        covid = t.covid["jakon"][m]
+        self.applied["covid"][idx] = covid
+        by_wage = r.wage_given[idx]
+        w_idx, w_m, w_covid = idx[by_wage], m[by_wage], covid[by_wage]
+        v_idx, v_m, v_covid = idx[~by_wage], m[~by_wage], covid[~by_wage]
+        value = r.cvalue[v_idx]
+        for line in ("jkk", "jkm"):
+            rate = np.where(w_covid, t.jakon_rate[(line, True)][w_m],
+                            t.jakon_rate[(line, False)][w_m])
+            self.put(line, w_idx, rupiah_sum([(r.wage[w_idx], rate)]))
+            self.use(w_idx, w_m, (f"jakon.wage_known.{line}.rate",))
+            terms = []
+            for j in range(t.band_lower.shape[1]):
+                part = np.clip(value - t.band_lower[v_m, j], 0, t.band_width[v_m, j])
+                rate = np.where(v_covid, t.band_rate[(line, True)][v_m, j],
+                                t.band_rate[(line, False)][v_m, j])
+                terms.append((part, rate))
+            if terms:
+                self.put(line, v_idx, rupiah_sum(terms))
+            self.use(v_idx, v_m, ("jakon.contract_value.bands",))
+
+    def _pmi(self, idx: IntArray, m: IntArray, programs: IntArray) -> None:
+        t, r = self.t, self.r
+        months = r.cmonths[idx]
+        self.flag(idx, ~r.cmonths_given[idx] | (months <= 0), "contract_months")
+        ok = self._valid(idx)
+        idx, m, months = idx[ok], m[ok], months[ok]
+        pre = r.pre[idx]
+        self.put("jkk_jkm_pre_placement", idx, np.where(pre, t.pmi_pre[m], 0))
+        amount = np.zeros(idx.size, np.int64)
+        for j in reversed(range(t.term_upto.shape[1])):  # the shortest term that covers it
+            amount = np.where(months <= t.term_upto[m, j], t.term_amount[m, j], amount)
+        longest = t.pmi_longest[m]
+        top = t.term_amount[m, -1] if t.term_amount.shape[1] else np.zeros(idx.size, np.int64)
+        amount = np.where(months > longest, top + (months - longest) * t.pmi_extra[m], amount)
+        self.put("jkk_jkm_placement", idx, amount)
+        self.use(idx[pre], m[pre], _LINE_PARAMS[("pmi", "jkk_jkm_pre_placement")])
+        self.use(idx, m, _LINE_PARAMS[("pmi", "jkk_jkm_placement")])
 
 
 def _discounted_whole(m: MonthRules, discount: str) -> int:
@@ -627,82 +753,32 @@ def _discounted_whole(m: MonthRules, discount: str) -> int:
     return RATE_SCALE if off is None else rate_units(Decimal(1) - off)
 
 
-def _band_terms(months: list[MonthRules], moff: IntArray, value: IntArray, line: str,
-                covid: BoolArray) -> list[tuple[IntArray, IntArray]]:
-    """(part of the contract value inside each band, rate of the band) for the marginal rule."""
-    bands_per_month = [m.get("jakon.contract_value.bands") or () for m in months]
-    width = max((len(b) for b in bands_per_month), default=0)
-    if width == 0:
-        return []
-    lower = np.zeros((len(months), width), np.int64)
-    upper = np.zeros((len(months), width), np.int64)
-    rate = np.zeros((len(months), width), np.int64)
-    rate_covid = np.zeros((len(months), width), np.int64)
-    top = np.iinfo(np.int64).max
-    for i, (m, bands) in enumerate(zip(months, bands_per_month, strict=True)):
-        previous = 0
-        off = m.get("relief.covid_2020.jkk_jkm.discount")
-        for j, band in enumerate(bands):
-            lower[i, j] = previous
-            upper[i, j] = top if band["up_to"] is None else band["up_to"]
-            rate[i, j] = rate_units(band[line])
-            rate_covid[i, j] = rate_units(band[line] * (1 - off)) if off is not None else 0
-            previous = upper[i, j]
-    terms = []
-    for j in range(width):
-        part = np.clip(value - lower[moff, j], 0, np.maximum(upper[moff, j] - lower[moff, j], 0))
-        terms.append((part, np.where(covid, rate_covid[moff, j], rate[moff, j])))
-    return terms
-
-
-def _pmi_placement(months: list[MonthRules], moff: IntArray, cmonths: IntArray) -> IntArray:
-    result = np.zeros(len(moff), np.int64)
-    for i, m in enumerate(months):
-        terms = m.get("pmi.placement.amount_by_term")
-        if not terms:
-            continue
-        in_month = moff == i
-        longest = m.get("pmi.max_term_months")
-        extra = m.get("pmi.extension.monthly_amount") or 0
-        amount = np.full(len(moff), -1, np.int64)
-        for term in reversed(terms):  # shortest term that covers the contract wins
-            amount = np.where(cmonths <= term["up_to_months"], term["amount"], amount)
-        top = terms[-1]["amount"]
-        beyond = cmonths > longest
-        amount = np.where(beyond, top + (cmonths - longest) * extra, amount)
-        result = np.where(in_month, amount, result)
-    return result
-
-
 def _codes_to_text(bits: IntArray, names: Mapping[int, str], column: str) -> pl.Series:
     """A text column of ``;``-joined names for each row's bit set (null when none)."""
-    present = np.unique(bits)
-    text = {int(b): ";".join(name for bit, name in names.items() if int(b) & bit) or None
-            for b in present}
-    if len(present) == 1:
-        return pl.Series(column, [text[int(present[0])]] * len(bits), dtype=pl.String)
-    keys = pl.Series(bits)
-    return keys.replace_strict(list(text), list(text.values()),
-                               return_dtype=pl.String).alias(column)
+    if not bits.any():
+        return pl.repeat(None, len(bits), dtype=pl.String, eager=True).alias(column)
+    present = np.flatnonzero(np.bincount(bits))
+    position = np.zeros(int(present[-1]) + 1, np.uint32)
+    position[present] = np.arange(present.size, dtype=np.uint32)
+    text = [";".join(name for bit, name in names.items() if int(b) & bit) or None
+            for b in present]
+    categories = pl.Series(column, text, dtype=pl.String)
+    return categories.gather(pl.Series(position[bits]))
 
 
-def _traces(months: list[MonthRules], moff: IntArray, seg: IntArray, programs: IntArray,
-            valid: BoolArray, risk: IntArray, applied: Mapping[str, BoolArray],
-            unsure: BoolArray, wage_given: BoolArray, cvalue_given: BoolArray,
-            workers: pl.DataFrame) -> tuple[list[list[TraceEntry]], list[list[str]]]:
+def _traces(t: _Tables, rows: _Rows, programs: IntArray, valid: BoolArray,
+            applied: Mapping[str, BoolArray]) -> tuple[list[list[TraceEntry]], list[list[str]]]:
     """Per-row trace: each line's parameter values of that month, relief included."""
     traces, warnings = [], []
-    pre = (workers.get_column("pre_placement").fill_null(True).to_list()
-           if "pre_placement" in workers.columns else [True] * len(moff))
-    for i in range(len(moff)):
+    for i in range(rows.n):
         entries: list[TraceEntry] = []
         notes: list[str] = []
+        traces.append(entries)
+        warnings.append(notes)
         if not valid[i]:
-            traces.append(entries)
-            warnings.append(notes)
             continue
-        m = months[int(moff[i])]
-        segment = SEGMENTS[int(seg[i])]
+        m = t.months[int(rows.moff[i])]
+        segment = SEGMENTS[int(rows.seg[i])]
 
         def add(line: str, name: str, m: MonthRules = m, entries: list[TraceEntry] = entries,
                 notes: list[str] = notes) -> None:
@@ -717,14 +793,14 @@ def _traces(months: list[MonthRules], moff: IntArray, seg: IntArray, programs: I
         for line in SEGMENT_LINES[segment]:
             programme = line.split("_")[0]
             if segment == "pmi":
-                if line == "jkk_jkm_pre_placement" and not pre[i]:
+                if line == "jkk_jkm_pre_placement" and not rows.pre[i]:
                     continue
             elif not programs[i] & PROGRAMME_BIT[programme]:
                 continue
             if segment == "pu" and line == "jkk":
-                names: tuple[str, ...] = (_PU_JKK_CLASS[int(risk[i]) - 1],)
+                names: tuple[str, ...] = (_PU_JKK_CLASS[int(rows.risk[i]) - 1],)
             elif segment == "jakon":
-                names = ((f"jakon.wage_known.{line}.rate",) if wage_given[i]
+                names = ((f"jakon.wage_known.{line}.rate",) if rows.wage_given[i]
                          else ("jakon.contract_value.bands",))
             else:
                 names = _LINE_PARAMS[(segment, line)]
@@ -738,13 +814,11 @@ def _traces(months: list[MonthRules], moff: IntArray, seg: IntArray, programs: I
                 add(line, "relief.bpu_2026.transport.discount")
             if programme in ("jkk", "jkm") and applied["bpu_other"][i]:
                 add(line, "relief.bpu_2026.other.discount")
-        if unsure[i]:
+        if applied["unsure_funding"][i]:
             add("jkk", "relief.bpu_2026.excluded_funding_unconfirmed")
         if (segment == "pu" and programs[i] & PROGRAMME_BIT["jp"]
                 and m.values.get("relief.covid_2020.jp.deferral") is not None):
             notes.append("PP 49/2020: JP may be 99% deferred on request; amounts show the full JP")
-        traces.append(entries)
-        warnings.append(notes)
     return traces, warnings
 
 

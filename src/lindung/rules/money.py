@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -52,10 +52,17 @@ def divide_half_up(numerator: Num, denominator: int) -> Num:
 def rupiah_sum(terms: Iterable[tuple[Num, Num | int]]) -> Num:
     """Whole rupiah of sum(amount x rate) over ``terms``, rounded once, half up.
 
-    ``amount`` is whole rupiah and ``rate`` is in rate units; both may be numpy int64 arrays. Each
-    amount is split as ``q * RATE_SCALE + r`` so that no intermediate product can overflow int64
-    (amounts up to 9e18 rupiah, rates up to 100%): only the remainders' share is rounded.
+    ``amount`` is whole rupiah and ``rate`` is in rate units; both may be numpy int64 arrays.
+    When the products might not fit in int64 (amounts beyond about Rp90 billion at a rate of
+    100%), each amount is split as ``q * RATE_SCALE + r`` so that only the remainders' share is
+    rounded; both ways give the same rupiah.
     """
+    terms = list(terms)
+    if all(_fits(amount, rate) for amount, rate in terms) and len(terms) < 64:
+        exact: Num | int = 0
+        for amount, rate in terms:
+            exact = exact + amount * rate
+        return divide_half_up(exact, RATE_SCALE)  # type: ignore[arg-type]
     whole: Num | int = 0
     fraction: Num | int = 0
     for amount, rate in terms:
@@ -64,6 +71,22 @@ def rupiah_sum(terms: Iterable[tuple[Num, Num | int]]) -> Num:
         fraction = fraction + r * rate
     # fraction is in units of 1/RATE_SCALE rupiah
     return whole + divide_half_up(fraction, RATE_SCALE)  # type: ignore[type-var,return-value]
+
+
+_SAFE = (1 << 62) // 64  # room for up to 64 terms and the doubling in divide_half_up
+
+
+def _fits(amount: Any, rate: Any) -> bool:
+    """True when every amount x rate product is far from int64 overflow (and non-negative)."""
+    if isinstance(amount, np.ndarray):
+        if amount.size == 0:
+            return True
+        high_amount, low_amount = int(amount.max()), int(amount.min())
+    else:
+        high_amount = low_amount = int(amount)
+    high_rate = (int(rate.max()) if rate.size else 0) if isinstance(rate, np.ndarray) \
+        else int(rate)
+    return low_amount >= 0 and high_amount * max(high_rate, 1) < _SAFE
 
 
 def rupiah(amount: Num, rate: Num | int) -> Num:
