@@ -1,0 +1,1 @@
+"""Enrolment: roster import, counter enrolment, memberships and their dates."""

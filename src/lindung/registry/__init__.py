@@ -1,0 +1,1 @@
+"""People and places: NIK, Kemendagri regions, and the normalisers for what rosters contain."""
