@@ -18,6 +18,8 @@ from rich.console import Console
 from rich.table import Table
 from typer.exceptions import Abort, TyperException
 
+from lindung.cli_registry import CommandError, register
+from lindung.errors import LindungError
 from lindung.formatting import AMOUNT_LABELS, format_date_id, format_rupiah, terbilang_rupiah
 from lindung.rules import benefits as benefit_rules
 from lindung.rules.contributions import InvalidContribution, contribution
@@ -39,6 +41,7 @@ app = typer.Typer(
 rules_app = typer.Typer(help="Aturan iuran dan manfaat (the law as code).", no_args_is_help=True)
 benefit_app = typer.Typer(help="Manfaat per kasus, pada tanggal kejadian.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+register(app)
 rules_app.add_typer(benefit_app, name="benefit")
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -278,7 +281,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: Typer with one-line errors instead of usage boxes."""
     try:
         status = app(args=argv, standalone_mode=False)
-    except CliError as exc:
+    except (CliError, CommandError, LindungError) as exc:
         typer.echo(f"lindung: error: {exc}", err=True)
         sys.exit(2)
     except Abort:

@@ -8,12 +8,13 @@ Every change of state runs inside :func:`transaction`: all of it lands, or none 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from sqlalchemy import JSON, BigInteger, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -93,3 +94,58 @@ def transaction(engine: Engine | None = None) -> Iterator[Session]:
             yield session
     finally:
         session.close()
+
+
+def _sqlite_text(name: str, dtype: pl.DataType) -> pl.Expr:
+    """A column in the form SQLAlchemy stores it in SQLite (naive UTC text for timestamps)."""
+    column = pl.col(name)
+    if isinstance(dtype, pl.Datetime):
+        if dtype.time_zone:
+            column = column.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        return column.dt.strftime("%Y-%m-%d %H:%M:%S.%6f")
+    if dtype == pl.Date:
+        return column.dt.strftime("%Y-%m-%d")
+    if dtype == pl.Boolean:
+        return column.cast(pl.Int8)
+    return column
+
+
+def bulk_insert(session: Session, table: str, frame: pl.DataFrame, *,
+                progress: Callable[[int, int], None] | None = None,
+                chunk: int = 100_000) -> None:
+    """Insert every row of ``frame`` (columns named as table ``table``'s) in the session's
+    transaction.
+
+    The one fast path for large batches, used for 10 rows and 10 million alike: PostgreSQL gets
+    ``COPY ... FROM STDIN`` fed by polars' CSV writer; SQLite gets ``executemany`` with values
+    already in the text forms SQLAlchemy itself stores (dates, naive UTC timestamps).
+    """
+    if frame.height == 0:
+        return
+    connection = session.connection()
+    raw: Any = connection.connection.dbapi_connection
+    columns = ", ".join(f'"{c}"' for c in frame.columns)
+    total = frame.height
+    if connection.dialect.name == "postgresql":
+        with raw.cursor() as cursor:
+            for start in range(0, total, chunk):
+                part = frame.slice(start, chunk)
+                text = part.write_csv(include_header=False, null_value=r"\N",
+                                      quote_style="non_numeric")
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN "
+                                 r"WITH (FORMAT csv, NULL '\N')") as copy:
+                    copy.write(text)
+                if progress:
+                    progress(min(start + chunk, total), total)
+        return
+    stored = frame.with_columns([_sqlite_text(c, frame.schema[c]) for c in frame.columns])
+    placeholders = ", ".join("?" for _ in frame.columns)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+    cursor = raw.cursor()
+    try:
+        for start in range(0, total, chunk):
+            cursor.executemany(sql, stored.slice(start, chunk).iter_rows())
+            if progress:
+                progress(min(start + chunk, total), total)
+    finally:
+        cursor.close()

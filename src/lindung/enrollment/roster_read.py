@@ -184,7 +184,8 @@ def _header_index(grid: pl.DataFrame) -> int | None:
     return first_filled
 
 
-def read_roster(path: Path, *, sheet: str | None = None) -> RosterFile:
+def read_roster(path: Path, *, sheet: str | None = None,
+                required: tuple[str, ...] = ("nik", "name")) -> RosterFile:
     """Read a roster file (.xlsx, .xls, .xlsm, .xlsb, .ods, .csv) into text columns.
 
     The header is the first row, among the first 20, that names a NIK or Nama column (title rows
@@ -263,10 +264,12 @@ def read_roster(path: Path, *, sheet: str | None = None) -> RosterFile:
         )
 
     errors: list[str] = []
-    if "nik" not in columns:
-        errors.append("kolom NIK tidak ditemukan; beri judul kolom 'NIK' pada baris judul")
-    if "name" not in columns:
-        errors.append("kolom Nama tidak ditemukan; beri judul kolom 'Nama' pada baris judul")
+    labels = {"nik": "NIK", "name": "Nama", "kpj": "KPJ", "status": "Status"}
+    for field_name in required:
+        if field_name not in columns:
+            label = labels.get(field_name, field_name)
+            errors.append(f"kolom {label} tidak ditemukan; beri judul kolom '{label}' pada "
+                          "baris judul")
     if data.height == 0:
         errors.append("tidak ada baris data di bawah baris judul; isi satu pekerja per baris")
     return RosterFile(

@@ -1,0 +1,55 @@
+"""The import report as a spreadsheet an operator can work through, row by row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import xlsxwriter
+
+from lindung.enrollment.service import ImportReport
+
+PROBLEM_HEADERS = ("Baris", "Kolom", "Isi sel", "Masalah", "Yang harus dilakukan", "Tingkat")
+FIELD_LABELS = {"nik": "NIK", "name": "Nama", "birth_date": "Tgl Lahir",
+                "birth_place": "Tempat Lahir", "sex": "Jenis Kelamin", "address": "Alamat",
+                "village": "Desa/Kelurahan", "occupation": "Pekerjaan", "phone": "No HP",
+                "income": "Upah/Penghasilan", "agency": "OPD"}
+
+
+def write_report(report: ImportReport, out: Path) -> Path:
+    """Summary sheet plus one line per problem (row as the operator sees it, header = 1)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(out))
+    try:
+        bold = book.add_format({"bold": True})
+        text = book.add_format({"num_format": "@"})
+        summary = book.add_worksheet("Ringkasan")
+        lines = [("Berkas", report.file_name), ("PKS", report.agreement),
+                 ("Jumlah baris", report.rows), ("Diterima", report.accepted),
+                 ("Sudah terdaftar (tidak berubah)", report.unchanged),
+                 ("Ditolak", report.rejected), ("Peringatan", report.warnings),
+                 ("Uji coba (tidak disimpan)", "ya" if report.dry_run else "tidak"),
+                 ("Disimpan", "ya" if report.committed else "tidak")]
+        for i, (label, value) in enumerate(lines):
+            summary.write(i, 0, label, bold)
+            summary.write(i, 1, value)
+        for j, note in enumerate(report.notes):
+            summary.write(len(lines) + 1 + j, 0, note)
+        summary.set_column(0, 0, 34)
+        summary.set_column(1, 1, 40)
+        sheet = book.add_worksheet("Masalah")
+        sheet.write_row(0, 0, PROBLEM_HEADERS, bold)
+        for i, r in enumerate(report.problems.iter_rows(named=True), start=1):
+            sheet.write_number(i, 0, r["row"])
+            sheet.write_string(i, 1, FIELD_LABELS.get(r["field"], r["field"]))
+            sheet.write_string(i, 2, r["value"] or "", text)
+            sheet.write_string(i, 3, r["message"] or "")
+            sheet.write_string(i, 4, r["what_to_do"] or "")
+            sheet.write_string(i, 5, "galat" if r["severity"] == "error" else "peringatan")
+        sheet.set_column(0, 0, 7)
+        sheet.set_column(1, 2, 18)
+        sheet.set_column(3, 4, 60)
+        sheet.autofilter(0, 0, max(report.problems.height, 1), len(PROBLEM_HEADERS) - 1)
+        sheet.freeze_panes(1, 0)
+    finally:
+        book.close()
+    return out
