@@ -27,7 +27,9 @@ test: lint
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
+	./scripts/ensure-postgres.sh
 	$(BIN)/python benchmarks/bench_rules.py
+	$(BIN)/python benchmarks/bench_import.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

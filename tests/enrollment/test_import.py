@@ -181,7 +181,11 @@ def test_a_person_active_elsewhere_is_refused_naming_where(engine: Engine, sessi
     agreement(engine, code="OPD-A")
     agreement(engine, code="DESA-B", funded_by="apbdes", region_code="18.72.01.1001")
     run(engine, write_csv(tmp_path / "a.csv", [person(1), person(2)]), "OPD-A")
-    report = run(engine, write_csv(tmp_path / "b.csv", [person(2), person(3)]), "DESA-B")
+    second = write_csv(tmp_path / "b.csv", [person(2), person(3)])
+    before = snapshot(session)
+    refused = run(engine, second, "DESA-B", all_or_nothing=True)
+    assert refused.accepted == 0 and snapshot(session) == before
+    report = run(engine, second, "DESA-B")
     assert report.accepted == 1
     (row, field, message), = errors_of(report)
     assert (row, field) == (2, "nik")

@@ -57,8 +57,10 @@ class Membership(Base):
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id"), index=True)
     phase_number: Mapped[int | None] = mapped_column(SmallInteger)
     programs: Mapped[str] = mapped_column(String(40))
-    occupation_code: Mapped[str | None] = mapped_column(ForeignKey("occupation.code"))
-    funding_source_code: Mapped[str] = mapped_column(ForeignKey("funding_source.code"))
+    # Reference codes checked by the import service, not by foreign keys: at a million rows the
+    # per-row key checks cost more than the whole write (docs/decisions/0006).
+    occupation_code: Mapped[str | None] = mapped_column(String(40))
+    funding_source_code: Mapped[str] = mapped_column(String(10))
     agency: Mapped[str | None] = mapped_column(String(150))
     declared_income: Mapped[int | None] = mapped_column(BigInteger)
     wage: Mapped[int | None] = mapped_column(BigInteger)
@@ -69,7 +71,7 @@ class Membership(Base):
     kpj: Mapped[str | None] = mapped_column(String(20))
     end_reason: Mapped[str | None] = mapped_column(String(20))
     status_reason: Mapped[str | None] = mapped_column(Text)
-    roster_import_id: Mapped[int | None] = mapped_column(ForeignKey("roster_import.id"))
+    roster_import_id: Mapped[int | None] = mapped_column(Integer, index=True)
     source_row: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import BigInteger, String, any_, cast, func, insert, literal, null, select
-from sqlalchemy.dialects.postgresql import ARRAY, array
+from sqlalchemy import BigInteger, String, any_, bindparam, func, insert, literal, null, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from lindung.agreements.models import Agreement, FundingSource
@@ -322,12 +322,13 @@ def import_roster(
     fresh = candidates.join(known.select("nik"), on="nik", how="anti") if known.height \
         else candidates
     before = session.scalar(select(func.max(Worker.id))) or 0
-    bulk_insert(session, "worker", fresh.select(
+    # in NIK order: the unique index is then built by appending, several times faster
+    bulk_insert(session, "worker", fresh.sort("nik").select(
         "nik", "name", "name_key", "birth_date", "birth_place", "sex", "address",
         "village_code", "phone", created_at=pl.lit(now), updated_at=pl.lit(now)),
         progress=lambda done, total: tick("tulis pekerja", done, total))
-    ids = pl.DataFrame(session.execute(select(Worker.id, Worker.nik).where(Worker.id > before))
-                       .all(), schema={"worker_id": pl.Int64, "nik": pl.String}, orient="row")
+    ids = _fetch_frame(session, select(Worker.id, Worker.nik).where(Worker.id > before),
+                       {"worker_id": pl.Int64, "nik": pl.String})
     if known.height:
         ids = pl.concat([ids, known.select("worker_id", "nik")])
     take = candidates.join(ids, on="nik", how="inner").sort("row")
@@ -366,12 +367,19 @@ def import_roster(
     return report
 
 
+def _fetch_frame(session: Session, query: Any, schema: dict[str, Any]) -> pl.DataFrame:
+    """A query's rows as a polars frame, fetched through the driver's cursor (no ORM rows)."""
+    cursor = session.connection().exec_driver_sql(
+        str(query.compile(session.get_bind(), compile_kwargs={"literal_binds": True})))
+    return pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
+
+
 def _known_workers(session: Session, niks: list[str]) -> pl.DataFrame:
     found: list[tuple[Any, ...]] = []
     postgres = session.get_bind().dialect.name == "postgresql"
     for chunk in _chunks(sorted(set(niks))):
-        where = (Worker.nik == any_(cast(array(list(chunk)), ARRAY(String))) if postgres
-                 else Worker.nik.in_(chunk))
+        where = (Worker.nik == any_(bindparam("niks", list(chunk), type_=ARRAY(String)))
+                 if postgres else Worker.nik.in_(chunk))
         found.extend(tuple(r) for r in session.execute(
             select(Worker.id, Worker.nik, Worker.name_key).where(where)))
     return pl.DataFrame(found, schema={"worker_id": pl.Int64, "nik": pl.String,
@@ -382,7 +390,8 @@ def _open_memberships(session: Session, worker_ids: list[int]) -> pl.DataFrame:
     found: list[tuple[Any, ...]] = []
     postgres = session.get_bind().dialect.name == "postgresql"
     for chunk in _chunks(worker_ids):
-        where = (Membership.worker_id == any_(cast(array(list(chunk)), ARRAY(BigInteger)))
+        where = (Membership.worker_id == any_(bindparam("ids", list(chunk),
+                                                        type_=ARRAY(BigInteger)))
                  if postgres else Membership.worker_id.in_(chunk))
         found.extend(tuple(r) for r in session.execute(
             select(Membership.worker_id, Membership.agreement_id, Agreement.code,

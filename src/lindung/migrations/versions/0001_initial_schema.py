@@ -203,9 +203,6 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['agreement_id'], ['agreement.id'], name=op.f('fk_membership_agreement_id_agreement')),
-    sa.ForeignKeyConstraint(['funding_source_code'], ['funding_source.code'], name=op.f('fk_membership_funding_source_code_funding_source')),
-    sa.ForeignKeyConstraint(['occupation_code'], ['occupation.code'], name=op.f('fk_membership_occupation_code_occupation')),
-    sa.ForeignKeyConstraint(['roster_import_id'], ['roster_import.id'], name=op.f('fk_membership_roster_import_id_roster_import')),
     sa.ForeignKeyConstraint(['worker_id'], ['worker.id'], name=op.f('fk_membership_worker_id_worker')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_membership')),
     sa.UniqueConstraint('worker_id', 'agreement_id', name=op.f('uq_membership_worker_id_agreement_id'))
@@ -214,6 +211,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_membership_agreement_id'), ['agreement_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_membership_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_membership_worker_id'), ['worker_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_membership_roster_import_id'), ['roster_import_id'], unique=False)
 
     op.create_table('membership_event',
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
@@ -240,6 +238,7 @@ def downgrade() -> None:
 
     op.drop_table('membership_event')
     with op.batch_alter_table('membership', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_membership_roster_import_id'))
         batch_op.drop_index(batch_op.f('ix_membership_worker_id'))
         batch_op.drop_index(batch_op.f('ix_membership_status'))
         batch_op.drop_index(batch_op.f('ix_membership_agreement_id'))
