@@ -16,6 +16,8 @@ run: $(STAMP)
 	$(BIN)/lindung rules check
 	$(BIN)/lindung db upgrade
 	$(BIN)/lindung demo
+	$(BIN)/lindung demo-data
+	$(BIN)/lindung serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -22,7 +22,8 @@ from lindung.migrate import upgrade
 
 PG_ADMIN_URL = os.environ.get("LINDUNG_TEST_PG_ADMIN_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-BUSINESS_TABLES = ("membership_event", "membership", "roster_import", "agreement_amendment",
+BUSINESS_TABLES = ("web_session", "api_token", "app_user", "membership_event", "membership",
+                   "roster_import", "agreement_amendment",
                    "agreement_phase", "agreement", "worker", "organisation", "audit_event")
 
 

@@ -277,6 +277,36 @@ def demo_command() -> None:
     run_demo(console)
 
 
+@app.command("demo-data")
+def demo_data_command() -> None:
+    """Mengisi basis data dengan data demo (Kota Metro, BPJS KCP Metro, loket KIR)."""
+    from lindung.db import get_engine
+    from lindung.demo_data import ACCOUNTS, DEMO_PASSWORD, load_demo
+
+    for line in load_demo(get_engine()):
+        typer.echo(line)
+    typer.echo(f"Akun demo (kata sandi {DEMO_PASSWORD}):")
+    for account in ACCOUNTS:
+        typer.echo(f"  {account.username:<15} {account.role:<17} {account.organisation}")
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="Alamat")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    secure_cookies: Annotated[bool, typer.Option(
+        help="Cookie hanya lewat HTTPS (wajib di balik reverse proxy HTTPS)")] = False,
+) -> None:
+    """Menjalankan aplikasi web di http://HOST:PORT."""
+    import uvicorn
+
+    from lindung.web.app import create_app
+
+    typer.echo(f"lindung melayani http://{host}:{port} (API: /api/docs)")
+    uvicorn.run(create_app(secure_cookies=secure_cookies), host=host, port=port,
+                log_level="warning", access_log=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: Typer with one-line errors instead of usage boxes."""
     try:

@@ -1,5 +1,6 @@
 """Every table, imported once so that SQLAlchemy and Alembic see the whole schema."""
 
+from lindung.accounts.models import ApiToken, User, WebSession
 from lindung.agreements.models import (
     Agreement,
     AgreementAmendment,
@@ -16,6 +17,7 @@ __all__ = [
     "Agreement",
     "AgreementAmendment",
     "AgreementPhase",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "FundingSource",
@@ -25,5 +27,7 @@ __all__ = [
     "Organisation",
     "Region",
     "RosterImport",
+    "User",
+    "WebSession",
     "Worker",
 ]

@@ -1,0 +1,110 @@
+"""Who may do what, and where: roles, permissions and scopes, enforced by the services.
+
+A :class:`Principal` is whoever is acting: a signed-in user or an API token. Its permissions
+come from its role (or, for a token, the token's own list); its scope from its organisation:
+
+- Pemda admin and auditor: every agreement in the Pemda's region (auditor read-only);
+- OPD operator: the Pemda's agreements, and only the members of their own agency;
+- village operator: agreements of the village or its regency, members living in the village;
+- BPJS branch officer: agreements signed with that branch;
+- counter officer and counter API client: coverage checks and counter enrolment only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, or_, true
+
+from lindung.errors import LindungError
+
+PERMISSIONS = (
+    "agreements.read", "agreements.write", "roster.import", "workers.read", "exchange.export",
+    "exchange.answer", "occupations.write", "tokens.manage", "audit.read", "coverage.check",
+    "counter.enrol", "reference.read",
+)
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    "pemda_admin": frozenset({"agreements.read", "agreements.write", "roster.import",
+                              "workers.read", "exchange.export", "exchange.answer",
+                              "occupations.write", "tokens.manage", "reference.read"}),
+    "opd_operator": frozenset({"agreements.read", "roster.import", "workers.read",
+                               "reference.read"}),
+    "village_operator": frozenset({"agreements.read", "roster.import", "workers.read",
+                                   "reference.read"}),
+    "bpjs_officer": frozenset({"agreements.read", "workers.read", "exchange.export",
+                               "exchange.answer", "reference.read"}),
+    "counter_officer": frozenset({"coverage.check", "counter.enrol"}),
+    "auditor": frozenset({"agreements.read", "workers.read", "audit.read", "reference.read"}),
+    "api_client": frozenset(),  # a token carries its own list
+}
+
+ROLE_LABELS = {
+    "pemda_admin": "Admin Pemda", "opd_operator": "Operator OPD",
+    "village_operator": "Operator Desa", "bpjs_officer": "Petugas BPJS Cabang",
+    "counter_officer": "Petugas Loket", "auditor": "Auditor", "api_client": "Klien API",
+}
+
+
+class Forbidden(LindungError):
+    """The principal may not do this, or not here."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting, with what permissions, over which part of the data."""
+
+    kind: str  # "user" or "token"
+    id: int
+    name: str
+    role: str
+    organisation_id: int
+    organisation_name: str
+    organisation_kind: str
+    region_code: str | None
+    permissions: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names this principal."""
+        return f"{self.kind}:{self.name}"
+
+    def can(self, permission: str) -> bool:
+        return permission in self.permissions
+
+    def require(self, permission: str) -> None:
+        if not self.can(permission):
+            raise Forbidden(f"{ROLE_LABELS.get(self.role, self.role)} tidak berwenang untuk "
+                            f"{permission}")
+
+    # --- scopes as SQL conditions --------------------------------------------------------------
+
+    def agreement_filter(self, agreement: Any) -> ColumnElement[bool]:
+        """Which agreements this principal may see (``agreement`` is the Agreement class)."""
+        if self.role == "bpjs_officer":
+            return agreement.branch_id == self.organisation_id  # type: ignore[no-any-return]
+        if self.role in ("counter_officer", "api_client"):
+            return false()
+        if not self.region_code:
+            return false()
+        if self.role == "village_operator":
+            regency = ".".join(self.region_code.split(".")[:2])
+            return or_(agreement.region_code == self.region_code,
+                       agreement.region_code == regency)
+        return or_(agreement.region_code == self.region_code,
+                   agreement.region_code.startswith(self.region_code + "."))
+
+    def membership_filter(self, membership: Any, worker: Any) -> ColumnElement[bool]:
+        """Which memberships (and so workers) this principal may see, on top of agreements."""
+        if self.role == "opd_operator":
+            return membership.agency == self.organisation_name  # type: ignore[no-any-return]
+        if self.role == "village_operator":
+            return worker.village_code == self.region_code  # type: ignore[no-any-return]
+        return true()
+
+
+def permissions_for(role: str, token_permissions: list[str] | None = None) -> frozenset[str]:
+    if role == "api_client":
+        return frozenset(p for p in token_permissions or [] if p in PERMISSIONS)
+    return ROLE_PERMISSIONS.get(role, frozenset())

@@ -1,0 +1,5 @@
+"""API: agreements."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

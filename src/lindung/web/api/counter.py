@@ -1,0 +1,5 @@
+"""API: counter."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""API: exchange."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""API: reference."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

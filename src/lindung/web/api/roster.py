@@ -1,0 +1,5 @@
+"""API: roster."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

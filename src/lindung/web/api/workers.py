@@ -1,0 +1,5 @@
+"""API: workers."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

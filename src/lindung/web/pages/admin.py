@@ -1,0 +1,5 @@
+"""Pages: admin."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Pages: agreements."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

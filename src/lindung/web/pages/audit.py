@@ -1,0 +1,5 @@
+"""Pages: audit."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Pages: counter."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Pages: exchange."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

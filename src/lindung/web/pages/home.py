@@ -1,0 +1,53 @@
+"""Pages: home, with what needs the operator's attention within their scope."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lindung.accounts.permissions import Principal
+from lindung.agreements.models import Agreement
+from lindung.enrollment.models import OPEN_STATUSES, Membership
+from lindung.registry.models import Worker
+from lindung.web.deps import db, language, page_principal
+from lindung.web.templating import templates
+
+router = APIRouter()
+
+
+@router.get("/", include_in_schema=False)
+def home(request: Request, principal: Principal = Depends(page_principal),
+         session: Session = Depends(db)) -> Response:
+    if principal.role == "counter_officer":
+        return RedirectResponse("/loket", status_code=303)
+    counts: dict[str, int] = {}
+    agreements: list[dict[str, object]] = []
+    if principal.can("agreements.read"):
+        scope = principal.agreement_filter(Agreement)
+        rows = session.execute(
+            select(Membership.status, func.count())
+            .join(Agreement, Agreement.id == Membership.agreement_id)
+            .join(Worker, Worker.id == Membership.worker_id)
+            .where(scope, principal.membership_filter(Membership, Worker))
+            .group_by(Membership.status)).all()
+        counts = {status: int(n) for status, n in rows}
+        used = {agreement_id: int(n) for agreement_id, n in session.execute(
+            select(Membership.agreement_id, func.count())
+            .where(Membership.status.in_(OPEN_STATUSES))
+            .group_by(Membership.agreement_id))}
+        today = date.today()
+        for agreement in session.scalars(select(Agreement).where(scope)
+                                         .order_by(Agreement.end_date)):
+            share = used.get(agreement.id, 0) / agreement.quota if agreement.quota else 0
+            ending = today <= agreement.end_date <= today + timedelta(days=60)
+            if ending or share >= 0.9:
+                agreements.append({"code": agreement.code, "end_date": agreement.end_date,
+                                   "used": used.get(agreement.id, 0), "quota": agreement.quota,
+                                   "ending": ending, "full": share >= 0.9})
+    return templates.TemplateResponse(request, "home.html", {
+        "lang": language(request), "principal": principal, "counts": counts,
+        "agreements": agreements, "csrf_token": request.state.csrf})

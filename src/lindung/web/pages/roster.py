@@ -1,0 +1,5 @@
+"""Pages: roster."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Pages: workers."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
