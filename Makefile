@@ -25,6 +25,7 @@ lint: $(STAMP)
 
 test: lint
 	./scripts/ensure-postgres.sh
+	./scripts/ensure-chromium.sh
 	$(BIN)/lindung rules check
 	$(BIN)/pytest -q
 
