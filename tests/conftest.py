@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from lindung.db import make_engine, session_factory
+from lindung.demo_data import load_demo
 from lindung.migrate import upgrade
 
 PG_ADMIN_URL = os.environ.get("LINDUNG_TEST_PG_ADMIN_URL",
@@ -84,3 +86,20 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session for arranging and inspecting; services under test get their own transaction."""
     with session_factory(engine)() as s:
         yield s
+
+
+@dataclass(frozen=True)
+class Demo:
+    path: Path
+    counter_token: str
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    lines = load_demo(engine)
+    engine.dispose()
+    token = next(line.rsplit(" ", 1)[1] for line in lines if "token API" in line)
+    return Demo(path, token)

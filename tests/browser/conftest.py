@@ -19,7 +19,7 @@ from lindung.accounts.service import sign_in_throttle
 from lindung.db import make_engine
 from lindung.demo_data import DEMO_PASSWORD
 from lindung.web.app import create_app
-from tests.web.conftest import Demo, demo_template  # noqa: F401  (session fixture reused)
+from tests.conftest import Demo
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

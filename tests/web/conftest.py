@@ -7,7 +7,6 @@ import re
 import shutil
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,30 +15,13 @@ from sqlalchemy import Engine, select
 from lindung.accounts.models import WebSession
 from lindung.accounts.service import digest, sign_in_throttle, token_limiter
 from lindung.db import make_engine, session_factory
-from lindung.demo_data import DEMO_PASSWORD, load_demo
-from lindung.migrate import upgrade
+from lindung.demo_data import DEMO_PASSWORD
 from lindung.web.app import create_app
+from tests.conftest import Demo
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from fastapi.testclient import TestClient
-
-
-@dataclass(frozen=True)
-class Demo:
-    path: Path
-    counter_token: str
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Demo:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    lines = load_demo(engine)
-    engine.dispose()
-    token = next(line.rsplit(" ", 1)[1] for line in lines if "token API" in line)
-    return Demo(path, token)
 
 
 @pytest.fixture
