@@ -302,7 +302,7 @@ def serve_command(
 
     from lindung.web.app import create_app
 
-    typer.echo(f"lindung melayani http://{host}:{port} (API: /api/docs)")
+    typer.echo(f"lindung melayani http://{host}:{port} (OpenAPI: /api/v1/openapi.json)")
     uvicorn.run(create_app(secure_cookies=secure_cookies), host=host, port=port,
                 log_level="warning", access_log=False)
 

@@ -77,7 +77,8 @@ def create_app(engine: Engine | None = None, *, secure_cookies: bool = False) ->
         description="Jaminan sosial ketenagakerjaan untuk Pemda dan BPJS Ketenagakerjaan. "
                     "Semua jumlah uang dalam rupiah bulat; NIK selalu teks 16 digit dan hanya "
                     "dikirim di badan permintaan, tidak pernah di URL.",
-        docs_url="/api/docs", redoc_url=None, openapi_url="/api/v1/openapi.json",
+        # Swagger UI would load scripts from a CDN, which the CSP and offline offices forbid.
+        docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json",
     )
     app.state.engine = engine or get_engine()
     app.state.secure_cookies = secure_cookies
