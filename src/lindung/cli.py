@@ -6,19 +6,18 @@ Errors in arguments exit with status 2 and one line on stderr: ``lindung: error:
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from typer.exceptions import Abort, TyperException
 
-from lindung.cli_registry import CommandError, register
+from lindung.cli_registry import CommandError, emit_json, register
 from lindung.errors import LindungError
 from lindung.formatting import AMOUNT_LABELS, format_date_id, format_rupiah, terbilang_rupiah
 from lindung.rules import benefits as benefit_rules
@@ -54,10 +53,6 @@ class CliError(Exception):
 
 def _fail(message: str) -> None:
     raise CliError(message)
-
-
-def _emit_json(data: dict[str, Any]) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def _trace_table(trace: list[TraceEntry]) -> Table:
@@ -114,7 +109,7 @@ def contribution_command(
         _fail("; ".join(e.message_id for e in exc.errors))
         return
     if as_json:
-        _emit_json(result.to_dict())
+        emit_json(result.to_dict())
         return
     table = Table(title=f"Iuran {segment.upper()} bulan {format_date_id(first)[2:]}",
                   title_justify="left")
@@ -137,7 +132,7 @@ def contribution_command(
 def _print_benefit(result: benefit_rules.BenefitResult, as_json: bool) -> None:
     data = result.to_dict()
     if as_json:
-        _emit_json(data)
+        emit_json(data)
         return
     event = date.fromisoformat(data["event_date"])
     table = Table(title=f"Manfaat {data['benefit'].upper()}, kejadian {format_date_id(event)}",
@@ -232,7 +227,7 @@ def params_command(
         return
     values = load_parameters().in_force_on(day)
     if as_json:
-        _emit_json({"on": day.isoformat(), "parameters": [
+        emit_json({"on": day.isoformat(), "parameters": [
             {"name": v.name, "value": describe_value(v), "unit": v.unit, "period": v.period,
              "basis": v.basis, "confidence": v.confidence, "file": v.file,
              "last_reviewed": v.last_reviewed.isoformat(), "note": v.note} for v in values]})

@@ -56,7 +56,8 @@ def _date(value: str, name: str) -> date:
         raise CommandError(f"--{name} harus tanggal seperti 2022-07-01, bukan {value!r}") from exc
 
 
-def _emit(data: dict[str, Any]) -> None:
+def emit_json(data: dict[str, Any]) -> None:
+    """JSON for scripts: UTF-8 text, indented, dates as ISO strings."""
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
@@ -123,7 +124,7 @@ def agreements_create(
                 "region": agreement.region_code, "start": agreement.start_date.isoformat(),
                 "end": agreement.end_date.isoformat(), **quota_usage(session, agreement)}
     if as_json:
-        _emit(data)
+        emit_json(data)
     else:
         typer.echo(f"PKS {code} dicatat: {segment.upper()} {programs.upper()}, "
                    f"{funded_by.upper()}, {format_date_id(_date(start, 'start'))} s.d. "
@@ -149,7 +150,7 @@ def agreements_show(code: str, as_json: JsonOption = False) -> None:
                                for a in agreement.amendments],
                 **quota_usage(session, agreement)}
     if as_json:
-        _emit(data)
+        emit_json(data)
         return
     table = Table(title=f"PKS {code}", title_justify="left", show_header=False)
     for key, value in data.items():
@@ -235,7 +236,7 @@ def roster_import(
         write_report(result, report)
     data = result.to_dict()
     if as_json:
-        _emit(data)
+        emit_json(data)
         return
     verb = "akan diterima" if dry_run else "diterima"
     typer.echo(f"{file.name}: {format_number(result.rows)} baris, {format_number(result.accepted)}"
@@ -283,7 +284,7 @@ def roster_import_answer(
     with transaction() as session:
         result = import_answer(session, file, actor=_actor(actor), agreement_code=agreement)
     if as_json:
-        _emit(result.to_dict())
+        emit_json(result.to_dict())
         return
     typer.echo(f"{result.rows} baris: {result.activated} aktif, {result.rejected} ditolak, "
                f"{result.unchanged} tidak berubah, {len(result.errors)} galat.")
@@ -303,7 +304,7 @@ def workers_show(
     with transaction() as session:
         profile = worker_profile(session, nik)
     if as_json:
-        _emit(profile)
+        emit_json(profile)
         return
     console.print(f"{profile['name']} (NIK {profile['nik']})")
     table = Table(title_justify="left")
@@ -330,7 +331,7 @@ def occupations_list(as_json: JsonOption = False) -> None:
                  "aliases": o.aliases} for o in session.scalars(
                      select(Occupation).order_by(Occupation.group, Occupation.code))]
     if as_json:
-        _emit({"occupations": rows})
+        emit_json({"occupations": rows})
         return
     table = Table()
     for column in ("Kode", "Nama", "Kelompok", "Segmen", "Kelas risiko"):
@@ -369,4 +370,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(occupations_app, name="occupations")
 
 
-__all__ = ["CommandError", "register"]
+__all__ = ["CommandError", "emit_json", "register"]
