@@ -14,7 +14,7 @@ from lindung.models import Base
 def test_models_and_migrations_agree(engine: Engine) -> None:
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0004"
 
 
 def test_reference_data_is_loaded(engine: Engine) -> None:

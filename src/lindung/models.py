@@ -9,6 +9,7 @@ from lindung.agreements.models import (
     Organisation,
 )
 from lindung.audit.models import AuditEvent
+from lindung.counter.models import CounterCard
 from lindung.db import Base
 from lindung.enrollment.models import Membership, MembershipEvent, RosterImport
 from lindung.registry.models import Occupation, Region, Worker
@@ -20,6 +21,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "CounterCard",
     "FundingSource",
     "Membership",
     "MembershipEvent",

@@ -1,5 +1,108 @@
-"""API: counter."""
+"""API for service counters (the KIR desk): coverage checks, enrolment, the card PDF.
 
-from fastapi import APIRouter
+The NIK travels only in request bodies. A coverage check answers three fields and nothing else.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from lindung.accounts.permissions import Principal
+from lindung.counter import card, service
+from lindung.formatting import format_rupiah, terbilang_rupiah
+from lindung.web.deps import api_requires, db
+
+router = APIRouter(tags=["loket"])
+CAN_CHECK = api_requires("coverage.check")
+CAN_ENROL = api_requires("counter.enrol")
+
+
+class CoverageCheckIn(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    nik: str = Field(description="16 digit NIK, sebagai teks")
+
+
+class CoverageOut(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    covered: bool
+    valid_until: date | None
+    programmes: list[str]
+
+
+class EnrolmentIn(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    nik: str = Field(description="16 digit NIK, sebagai teks")
+    name: str
+    # JSON has no date type: the ISO text is read as a date (strict mode would refuse any text)
+    birth_date: date = Field(strict=False, description="YYYY-MM-DD, sama dengan tanggal di NIK")
+    sex: Literal["L", "P"]
+    phone: str | None = None
+    occupation: str = Field(description="kode pekerjaan transportasi: sopir, sopir_truk, ...")
+    declared_income: int = Field(1_000_000, description="penghasilan yang dilaporkan (BPU)")
+    months: int = Field(description="lama pembayaran: payment.bpu.advance_terms (1, 3, 6, 12)")
+    funded_by: Literal["self", "apbd"]
+
+
+class EnrolmentOut(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    number: str
+    kpj: str | None
+    programmes: list[str]
+    valid_from: date
+    valid_until: date
+    months: int
+    funded_by: str
+    agreement: str
+    amount: int = Field(description="iuran yang harus dibayar, rupiah")
+    amount_text: str
+    amount_words: str
+    renewal: bool
+    card_url: str
+
+
+@router.post("/coverage-checks", response_model=CoverageOut, summary="Cek kepesertaan")
+def coverage_check(body: CoverageCheckIn, session: Session = Depends(db),
+                   principal: Principal = Depends(CAN_CHECK)
+                   ) -> CoverageOut:
+    found = service.check_coverage(session, principal, body.nik)
+    return CoverageOut(covered=found.covered, valid_until=found.valid_until,
+                       programmes=found.programmes)
+
+
+@router.post("/counter-enrolments", response_model=EnrolmentOut, status_code=201,
+             summary="Daftarkan pengemudi di loket")
+def counter_enrolment(body: EnrolmentIn, request: Request, session: Session = Depends(db),
+                      principal: Principal = Depends(CAN_ENROL)
+                      ) -> EnrolmentOut:
+    done = service.enrol_driver(
+        session, principal, nik=body.nik, name=body.name, birth_date=body.birth_date,
+        sex=body.sex, phone=body.phone, occupation=body.occupation,
+        declared_income=body.declared_income, months=body.months, funded_by=body.funded_by)
+    return EnrolmentOut(
+        number=done.number, kpj=done.kpj, programmes=done.programmes,
+        valid_from=done.valid_from, valid_until=done.valid_until, months=done.months,
+        funded_by=done.funded_by, agreement=done.agreement_code, amount=done.amount,
+        amount_text=format_rupiah(done.amount), amount_words=terbilang_rupiah(done.amount),
+        renewal=done.renewal,
+        card_url=str(request.url_for("counter_card_pdf", number=done.number)))
+
+
+@router.get("/counter-enrolments/{number}/card", response_class=Response,
+            summary="Kartu peserta (PDF, ukuran kartu 85,6 × 54 mm)",
+            responses={200: {"content": {"application/pdf": {}}}})
+def counter_card_pdf(number: str, request: Request, session: Session = Depends(db),
+                     principal: Principal = Depends(CAN_ENROL)) -> Response:
+    pdf = card.card_pdf(session, principal, number,
+                        base_url=card.public_base_url(str(request.base_url)))
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="kartu-{number}.pdf"'})

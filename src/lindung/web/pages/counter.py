@@ -1,5 +1,119 @@
-"""Pages: counter."""
+"""Pages: the counter officer's one screen (check, enrol, print) and the public card check.
 
-from fastapi import APIRouter
+``/loket``: the NIK is typed in a POST form (never in a URL); the answer shows only whether the
+person is covered and until when; if not, the enrolment form comes prefilled (birth date and sex
+read from the NIK), and after enrolment a "Cetak kartu" link opens the card PDF.
+``/kartu/{code}``: public, no sign-in (the QR code on the card links here); valid or not and
+until when, nothing else.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from lindung.accounts.permissions import Principal
+from lindung.counter import card, service
+from lindung.errors import Conflict, InvalidInput
+from lindung.registry.nik import check_nik
+from lindung.web.deps import db, language, page_requires
+from lindung.web.templating import templates
 
 router = APIRouter()
+CAN_CHECK = page_requires("coverage.check")
+CAN_ENROL = page_requires("counter.enrol")
+
+DEFAULT_INCOME = 1_000_000
+DEFAULT_MONTHS = 3
+
+
+def _page(request: Request, principal: Principal, session: Session, status: int = 200,
+          **context: Any) -> Response:
+    day = service.current_day()
+    return templates.TemplateResponse(request, "counter/loket.html", {
+        "lang": language(request), "principal": principal, "csrf_token": request.state.csrf,
+        "terms": service.advance_terms(day),
+        "occupations": service.transport_occupations(session),
+        "can_enrol": principal.can("counter.enrol"), **context}, status_code=status)
+
+
+def _prefill(nik: str) -> dict[str, Any]:
+    """Birth date and sex as the NIK says (the officer corrects them from the KTP if needed)."""
+    found = check_nik(nik, today=service.current_day())
+    birth = found.birth_date_from_nik
+    return {"nik": nik, "name": "", "birth_date": birth.isoformat() if birth else "",
+            "sex": found.sex_from_nik or "", "phone": "", "occupation": "sopir",
+            "declared_income": DEFAULT_INCOME, "months": DEFAULT_MONTHS, "funded_by": "self"}
+
+
+@router.get("/loket", include_in_schema=False)
+def counter_home(request: Request, session: Session = Depends(db),
+                 principal: Principal = Depends(CAN_CHECK)) -> Response:
+    return _page(request, principal, session)
+
+
+@router.post("/loket/cek", include_in_schema=False)
+def counter_check(request: Request, nik: str = Form(""), session: Session = Depends(db),
+                  principal: Principal = Depends(CAN_CHECK)) -> Response:
+    try:
+        found = service.check_coverage(session, principal, nik)
+    except InvalidInput as exc:
+        return _page(request, principal, session, 422, check_error=str(exc))
+    form = None if found.covered else _prefill(nik.strip())
+    return _page(request, principal, session, coverage=found, form=form)
+
+
+@router.post("/loket/daftar", include_in_schema=False)
+def counter_enrol(request: Request, session: Session = Depends(db),
+                  principal: Principal = Depends(CAN_ENROL),
+                  nik: str = Form(""), name: str = Form(""), birth_date: str = Form(""),
+                  sex: str = Form(""), phone: str = Form(""), occupation: str = Form(""),
+                  declared_income: str = Form(""), months: str = Form(""),
+                  funded_by: str = Form("")) -> Response:
+    form = {"nik": nik.strip(), "name": name, "birth_date": birth_date, "sex": sex,
+            "phone": phone, "occupation": occupation, "declared_income": declared_income,
+            "months": months, "funded_by": funded_by}
+    try:
+        try:
+            born = date.fromisoformat(birth_date)
+        except ValueError:
+            raise InvalidInput("isi tanggal lahir sesuai KTP", "birth_date") from None
+        raw_income = declared_income.replace(".", "").strip()
+        if raw_income and not raw_income.isdigit():
+            raise InvalidInput("penghasilan ditulis dengan angka, misalnya 1000000",
+                               "declared_income")
+        income = int(raw_income) if raw_income else DEFAULT_INCOME
+        if not months.isdigit():
+            raise InvalidInput("pilih lama pembayaran", "months")
+        done = service.enrol_driver(
+            session, principal, nik=nik, name=name, birth_date=born, sex=sex, phone=phone,
+            occupation=occupation, declared_income=income, months=int(months),
+            funded_by=funded_by)
+    except (InvalidInput, Conflict) as exc:
+        return _page(request, principal, session, 409 if isinstance(exc, Conflict) else 422,
+                     form=form, enrol_error=str(exc),
+                     error_field=getattr(exc, "field", None))
+    return _page(request, principal, session, 201, done=done)
+
+
+@router.get("/loket/kartu/{number}.pdf", include_in_schema=False)
+def counter_card(number: str, request: Request, session: Session = Depends(db),
+                 principal: Principal = Depends(CAN_ENROL)) -> Response:
+    pdf = card.card_pdf(session, principal, number,
+                        base_url=card.public_base_url(str(request.base_url)))
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="kartu-{number}.pdf"'})
+
+
+@router.get("/kartu/{code}", include_in_schema=False)
+def verify(code: str, request: Request, session: Session = Depends(db)) -> Response:
+    """Public: no sign-in, on purpose (anyone holding the card can scan it)."""
+    client = request.client.host if request.client else "-"
+    status = service.verify_card(session, code, client=client)
+    return templates.TemplateResponse(request, "counter/verify.html", {
+        "lang": language(request), "principal": None, "csrf_token": None,
+        "status": status})
