@@ -157,12 +157,13 @@ def _occupation_frame(session: Session) -> pl.DataFrame:
 def import_roster(
     session: Session, path: Path, agreement_code: str, *, actor: str, dry_run: bool = False,
     all_or_nothing: bool = False, phase: int | None = None, today: date | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, agency: str | None = None,
 ) -> ImportReport:
     """Validate a roster against the agreement and, unless ``dry_run``, enrol its valid rows.
 
     With ``all_or_nothing`` a single error means nothing is written. Runs in the caller's
-    transaction: the caller commits (or the whole import is rolled back).
+    transaction: the caller commits (or the whole import is rolled back). ``agency`` is the OPD
+    recorded on rows whose file gives none (an OPD operator's own upload).
     """
     today = today or date.today()
     tick: Progress = progress or (lambda _stage, _done, _total: None)
@@ -184,7 +185,8 @@ def import_roster(
     funding = session.get(FundingSource, agreement.funding_source_code)
     assert funding is not None
     clean = (validation.clean
-             .with_columns(name_key(validation.clean["occupation"].fill_null(""))
+             .with_columns(pl.col("agency").fill_null(agency) if agency else pl.col("agency"),
+                           name_key(validation.clean["occupation"].fill_null(""))
                            .alias("occupation_key"))
              .join(_occupation_frame(session), on="occupation_key", how="left")
              .sort("row"))

@@ -1,5 +1,68 @@
-"""API: exchange."""
+"""API: the exchange with the BPJS branch for agreements in the caller's scope: the submission
+XLSX (proposed members become submitted) and the branch's answer (KPJ numbers, refusals)."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+
+from lindung.accounts.permissions import Principal
+from lindung.enrollment.access import answer_for, export_for
+from lindung.web import uploads
+from lindung.web.api.agreements import errors
+from lindung.web.deps import api_requires, csrf_guard, db
+
+router = APIRouter(tags=["pertukaran BPJS"], dependencies=[Depends(csrf_guard)])
+MAY_EXCHANGE_ANSWER = api_requires("exchange.answer")
+MAY_EXCHANGE_EXPORT = api_requires("exchange.export")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STRICT = ConfigDict(strict=True, extra="forbid")
+
+
+class AnswerError(BaseModel):
+    model_config = STRICT
+    row: int
+    field: str
+    value: Any
+    message: str
+
+
+class AnswerReport(BaseModel):
+    model_config = STRICT
+    rows: int
+    activated: int
+    rejected: int
+    unchanged: int
+    errors: list[AnswerError]
+
+
+@router.post("/exchange/{code}/submission", summary="Berkas pendaftaran untuk BPJS (XLSX)",
+             response_class=Response,
+             responses={200: {"content": {XLSX: {}},
+                              "description": "XLSX; X-Lindung-Count = jumlah peserta"},
+                        **errors(404)})
+def submission(code: str, principal: Principal = Depends(MAY_EXCHANGE_EXPORT),
+               session: Session = Depends(db)) -> Response:
+    with tempfile.TemporaryDirectory(prefix="lindung-") as folder:
+        result = export_for(session, principal, code, Path(folder) / "kirim.xlsx")
+        content = result.path.read_bytes()
+    return Response(content, media_type=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="kirim-bpjs-{result.agreement}.xlsx"',
+        "X-Lindung-Count": str(result.count)})
+
+
+@router.post("/exchange/answers", response_model=AnswerReport,
+             responses=errors(404, 422),
+             summary="Jawaban kantor cabang BPJS: KPJ (aktif) atau penolakan")
+def answers(file: UploadFile = File(...), agreement: str = Form(...),
+            principal: Principal = Depends(MAY_EXCHANGE_ANSWER),
+            session: Session = Depends(db)) -> AnswerReport:
+    with uploads.temporary(file.file, file.filename) as path:
+        result = answer_for(session, principal, path, agreement)
+    return AnswerReport.model_validate(result.to_dict(), strict=False)

@@ -1,5 +1,79 @@
-"""API: roster."""
+"""API: roster upload into an agreement in the caller's scope: check (dry run) or import.
+The answer is the CLI's ``roster import --json``: counts and one error per row and field."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+
+from lindung.accounts.permissions import Principal
+from lindung.enrollment.access import import_for
+from lindung.web import uploads
+from lindung.web.api.agreements import errors
+from lindung.web.deps import api_requires, csrf_guard, db
+
+router = APIRouter(tags=["daftar peserta"], dependencies=[Depends(csrf_guard)])
+MAY_ROSTER_IMPORT = api_requires("roster.import")
+STRICT = ConfigDict(strict=True, extra="forbid")
+
+
+class RowError(BaseModel):
+    model_config = STRICT
+    row: int
+    field: str
+    value: str | None
+    message: str
+    what_to_do: str | None
+
+
+class RowWarning(BaseModel):
+    model_config = STRICT
+    row: int
+    field: str
+    value: str | None
+    message: str
+
+
+class RosterReport(BaseModel):
+    model_config = STRICT
+    rows: int
+    accepted: int
+    rejected: int
+    unchanged: int
+    warnings: int
+    dry_run: bool
+    committed: bool
+    errors: list[RowError]
+    warning_details: list[RowWarning]
+    notes: list[str]
+
+
+def _run(session: Session, principal: Principal, file: UploadFile, agreement: str, *,
+         dry_run: bool, all_or_nothing: bool, phase: int | None) -> RosterReport:
+    with uploads.temporary(file.file, file.filename) as path:
+        report = import_for(session, principal, path, agreement, dry_run=dry_run,
+                            all_or_nothing=all_or_nothing, phase=phase)
+    return RosterReport.model_validate(report.to_dict(), strict=False)
+
+
+@router.post("/rosters/dry-run", response_model=RosterReport,
+             responses=errors(404, 422),
+             summary="Periksa daftar peserta tanpa menyimpan")
+def roster_dry_run(file: UploadFile = File(...), agreement: str = Form(...),
+                   phase: int | None = Form(None),
+                   principal: Principal = Depends(MAY_ROSTER_IMPORT),
+                   session: Session = Depends(db)) -> RosterReport:
+    return _run(session, principal, file, agreement, dry_run=True, all_or_nothing=False,
+                phase=phase)
+
+
+@router.post("/rosters", response_model=RosterReport,
+             responses=errors(404, 422),
+             summary="Impor daftar peserta (baris yang sah, atau semua-atau-tidak-sama-sekali)")
+def roster_import(file: UploadFile = File(...), agreement: str = Form(...),
+                  all_or_nothing: bool = Form(False), phase: int | None = Form(None),
+                  principal: Principal = Depends(MAY_ROSTER_IMPORT),
+                  session: Session = Depends(db)) -> RosterReport:
+    return _run(session, principal, file, agreement, dry_run=False,
+                all_or_nothing=all_or_nothing, phase=phase)

@@ -1,5 +1,74 @@
-"""Pages: exchange."""
+"""Pages: the exchange with the BPJS branch. Download an agreement's submission file (its
+proposed members become submitted) and upload the branch's answer (KPJ numbers or refusals)."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from lindung.accounts.permissions import Principal
+from lindung.enrollment.access import answer_for, exchange_agreements, export_for
+from lindung.errors import InvalidInput, LindungError
+from lindung.web import texts_enrolment, uploads  # noqa: F401  (texts: page words)
+from lindung.web.deps import db, language, page_requires
+from lindung.web.pages.agreements import refused
+from lindung.web.templating import templates
 
 router = APIRouter()
+MAY_EXCHANGE_ANSWER = page_requires("exchange.answer")
+MAY_EXCHANGE_EXPORT = page_requires("exchange.export")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _page(request: Request, name: str, principal: Principal, status: int = 200,
+          **context: Any) -> Response:
+    return templates.TemplateResponse(request, name, {
+        "lang": language(request), "principal": principal, "csrf_token": request.state.csrf,
+        **context}, status_code=status)
+
+
+def _overview(request: Request, principal: Principal, session: Session, *,
+              error: str | None = None, status: int = 200) -> Response:
+    return _page(request, "exchange/index.html", principal, status=status, error=error,
+                 rows=exchange_agreements(session, principal))
+
+
+@router.get("/pertukaran", include_in_schema=False)
+def exchange_overview(request: Request,
+                      principal: Principal = Depends(MAY_EXCHANGE_EXPORT),
+                      session: Session = Depends(db)) -> Response:
+    return _overview(request, principal, session)
+
+
+@router.post("/pertukaran/{code}/kirim", include_in_schema=False)
+def exchange_submission(code: str,
+                        principal: Principal = Depends(MAY_EXCHANGE_EXPORT),
+                        session: Session = Depends(db)) -> Response:
+    with tempfile.TemporaryDirectory(prefix="lindung-") as folder:
+        result = export_for(session, principal, code, Path(folder) / "kirim.xlsx")
+        content = result.path.read_bytes()
+    return Response(content, media_type=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="kirim-bpjs-{result.agreement}.xlsx"',
+        "X-Lindung-Count": str(result.count)})
+
+
+@router.post("/pertukaran/jawaban", include_in_schema=False)
+def exchange_answer(request: Request, agreement: str = Form(""),
+                    file: UploadFile | None = File(None),
+                    principal: Principal = Depends(MAY_EXCHANGE_ANSWER),
+                    session: Session = Depends(db)) -> Response:
+    try:
+        if file is None or not file.filename:
+            raise InvalidInput("pilih berkas jawaban BPJS", "file")
+        with uploads.temporary(file.file, file.filename) as path:
+            result = answer_for(session, principal, path, agreement)
+    except LindungError as exc:
+        with refused(session, request) as fresh:
+            return _overview(request, principal, fresh, error=str(exc), status=422)
+    return _page(request, "exchange/answer.html", principal, result=result,
+                 agreement=agreement, file_name=file.filename)

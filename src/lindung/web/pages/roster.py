@@ -1,5 +1,119 @@
-"""Pages: roster."""
+"""Pages: roster upload. "Periksa" keeps the file server-side and shows the dry-run report (the
+row, the field, the value, the problem and what to do, downloadable as XLSX); "Simpan" imports
+the same file. The browser holds only a random key, bound to the person who uploaded.
+"""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from lindung.accounts.permissions import Principal
+from lindung.enrollment.access import import_for, importable_agreements, report_for
+from lindung.enrollment.report import FIELD_LABELS
+from lindung.enrollment.service import ImportReport
+from lindung.errors import InvalidInput, LindungError
+from lindung.web import texts_enrolment, uploads  # noqa: F401  (texts: page words)
+from lindung.web.deps import db, language, page_requires
+from lindung.web.pages.agreements import refused
+from lindung.web.templating import templates
 
 router = APIRouter()
+MAY_ROSTER_IMPORT = page_requires("roster.import")
+SHOWN_PROBLEMS = 500
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _page(request: Request, name: str, principal: Principal, status: int = 200,
+          **context: Any) -> Response:
+    return templates.TemplateResponse(request, name, {
+        "lang": language(request), "principal": principal, "csrf_token": request.state.csrf,
+        **context}, status_code=status)
+
+
+def _form(request: Request, principal: Principal, session: Session, *, error: str | None = None,
+          chosen: str = "", status: int = 200) -> Response:
+    return _page(request, "roster/upload.html", principal, status=status,
+                 agreements=importable_agreements(session, principal), error=error,
+                 chosen=chosen)
+
+
+def _report(request: Request, principal: Principal, report: ImportReport, *, key: str | None,
+            all_or_nothing: bool) -> Response:
+    problems = report.problems.head(SHOWN_PROBLEMS).to_dicts()
+    return _page(request, "roster/report.html", principal, report=report, problems=problems,
+                 more=max(report.problems.height - SHOWN_PROBLEMS, 0), key=key,
+                 all_or_nothing=all_or_nothing, labels=FIELD_LABELS)
+
+
+def _phase(text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise InvalidInput(f"tahap harus nomor, bukan {text!r}", "phase")
+    return int(text)
+
+
+@router.get("/unggah", include_in_schema=False)
+def upload_form(request: Request, principal: Principal = Depends(MAY_ROSTER_IMPORT),
+                session: Session = Depends(db)) -> Response:
+    return _form(request, principal, session)
+
+
+@router.post("/unggah", include_in_schema=False)
+def upload_check(request: Request, agreement: str = Form(""), phase: str = Form(""),
+                 all_or_nothing: bool = Form(False), file: UploadFile | None = File(None),
+                 principal: Principal = Depends(MAY_ROSTER_IMPORT),
+                 session: Session = Depends(db)) -> Response:
+    root = uploads.upload_root(request.app.state)
+    stored: uploads.StoredUpload | None = None
+    try:
+        if file is None or not file.filename:
+            raise InvalidInput("pilih berkas daftar peserta", "file")
+        chosen_phase = _phase(phase)
+        stored = uploads.store(root, file.file, file.filename, owner=principal.actor,
+                               agreement=agreement, all_or_nothing=all_or_nothing,
+                               phase=chosen_phase)
+        report = import_for(session, principal, stored.path, agreement, dry_run=True,
+                            phase=chosen_phase)
+    except LindungError as exc:
+        if stored is not None:
+            uploads.discard(root, stored.key)
+        with refused(session, request) as fresh:
+            return _form(request, principal, fresh, error=str(exc), chosen=agreement,
+                         status=422)
+    return _report(request, principal, report, key=stored.key, all_or_nothing=all_or_nothing)
+
+
+@router.post("/unggah/simpan", include_in_schema=False)
+def upload_save(request: Request, key: str = Form(""), all_or_nothing: bool = Form(False),
+                principal: Principal = Depends(MAY_ROSTER_IMPORT),
+                session: Session = Depends(db)) -> Response:
+    root = uploads.upload_root(request.app.state)
+    stored = uploads.fetch(root, key, owner=principal.actor)
+    report = import_for(session, principal, stored.path, stored.agreement, dry_run=False,
+                        all_or_nothing=all_or_nothing, phase=stored.phase)
+    uploads.discard(root, stored.key)
+    return _report(request, principal, report, key=None, all_or_nothing=all_or_nothing)
+
+
+@router.get("/unggah/{key}/laporan.xlsx", include_in_schema=False)
+def upload_report(key: str, request: Request,
+                  principal: Principal = Depends(MAY_ROSTER_IMPORT),
+                  session: Session = Depends(db)) -> Response:
+    stored = uploads.fetch(uploads.upload_root(request.app.state), key, owner=principal.actor)
+    report = import_for(session, principal, stored.path, stored.agreement, dry_run=True,
+                        phase=stored.phase)
+    with tempfile.TemporaryDirectory(prefix="lindung-") as folder:
+        out = report_for(session, principal, report, Path(folder) / "laporan.xlsx")
+        content = out.read_bytes()
+    name = "laporan-" + re.sub(r"[^A-Za-z0-9_-]", "_", stored.path.stem) + ".xlsx"
+    return Response(content, media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
