@@ -1,6 +1,6 @@
 """The REST API ``/api/v1``: strict JSON in and out, errors as {"error": {...}}, OpenAPI."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from lindung.web.api import (
     agreements,
@@ -11,7 +11,10 @@ from lindung.web.api import (
     roster,
     workers,
 )
+from lindung.web.deps import csrf_guard
 
-router = APIRouter()
+# A browser calling the API with its session cookie must send X-CSRF-Token like a form does;
+# calls with a bearer token carry no ambient credential and need none.
+router = APIRouter(dependencies=[Depends(csrf_guard)])
 for module in (me, reference, agreements, roster, workers, exchange, counter):
     router.include_router(module.router)
