@@ -10,9 +10,16 @@ from typing import Any
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
+from lindung.accounts.models import ApiToken
 from lindung.accounts.permissions import Principal
-from lindung.accounts.service import session_principal, token_limiter, token_principal
+from lindung.accounts.service import (
+    cached_token_principal,
+    session_principal,
+    token_limiter,
+    token_principal,
+)
 from lindung.db import session_factory
 from lindung.web.i18n import LANGUAGES
 
@@ -45,6 +52,30 @@ def language(request: Request) -> str:
     return lang if lang in LANGUAGES else "id"
 
 
+def _rate_limited(token: ApiToken) -> None:
+    if not token_limiter.allow(f"token:{token.id}", token.rate_per_minute):
+        raise HTTPException(429, "batas permintaan per menit terlampaui",
+                            headers={"Retry-After": "60"})
+
+
+def _from_token_cache(request: Request) -> Principal | None:
+    """The hot path of desk systems: a recently seen token, resolved without a thread hop."""
+    if hasattr(request.state, "principal"):
+        found: Principal | None = request.state.principal
+        return found
+    auth = request.headers.get("authorization", "")
+    if not auth.lower().startswith("bearer "):
+        return None
+    hit = cached_token_principal(auth[7:].strip())
+    if hit is None:
+        return None
+    principal, token = hit
+    _rate_limited(token)
+    request.state.csrf = None
+    request.state.principal = principal
+    return principal
+
+
 def _resolve(request: Request, session: Session) -> Principal | None:
     if hasattr(request.state, "principal"):
         found: Principal | None = request.state.principal
@@ -58,9 +89,7 @@ def _resolve(request: Request, session: Session) -> Principal | None:
             raise HTTPException(401, "token tidak valid atau sudah dicabut",
                                 headers={"WWW-Authenticate": "Bearer"})
         principal, token = found_token
-        if not token_limiter.allow(f"token:{token.id}", token.rate_per_minute):
-            raise HTTPException(429, "batas permintaan per menit terlampaui",
-                                headers={"Retry-After": "60"})
+        _rate_limited(token)
     else:
         found_session = session_principal(session, request.cookies.get(SESSION_COOKIE))
         if found_session is not None:
@@ -82,9 +111,11 @@ def page_principal(request: Request, session: Session = Depends(db)) -> Principa
     return principal
 
 
-def api_principal(request: Request, session: Session = Depends(db)) -> Principal:
+async def api_principal(request: Request, session: Session = Depends(db)) -> Principal:
     """A token or a signed-in user for the API; 401 otherwise."""
-    principal = _resolve(request, session)
+    principal = _from_token_cache(request)
+    if principal is None:
+        principal = await run_in_threadpool(_resolve, request, session)
     if principal is None:
         raise HTTPException(401, "masuk dulu atau kirim token: Authorization: Bearer <token>",
                             headers={"WWW-Authenticate": "Bearer"})
@@ -122,7 +153,7 @@ def _requirement(permission: str, resolve: Any) -> Any:
     read, for every route, which permission it demands.
     """
 
-    def check(principal: Principal = Depends(resolve)) -> Principal:
+    async def check(principal: Principal = Depends(resolve)) -> Principal:
         principal.require(permission)
         return principal
 
