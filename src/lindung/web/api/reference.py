@@ -1,5 +1,121 @@
-"""API: reference."""
+"""API: reference data: occupations (admins extend them), Kemendagri regions, funding sources."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BeforeValidator, Field
+from sqlalchemy.orm import Session
+
+from lindung.accounts.permissions import Principal
+from lindung.registry import access
+from lindung.web.api.common import PAGE, PageOut, Strict, errors, whole_number
+from lindung.web.deps import api_requires, db
+
+router = APIRouter(tags=["data rujukan"])
+READ = Depends(api_requires("reference.read"))
+WRITE_OCCUPATIONS = Depends(api_requires("occupations.write"))
+REFERENCE_PER_PAGE = Query(100, ge=1, le=100, description="Baris per halaman (1-100)")
+
+
+class OccupationOut(Strict):
+    code: str
+    name: str
+    group: str
+    default_segment: str
+    risk_class: int | None
+    aliases: list[str]
+    builtin: bool
+
+
+NAME_PATTERN = r"^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$"
+"""Something besides spaces, and no control characters (what the registry service accepts)."""
+
+
+class OccupationIn(Strict):
+    code: str = Field(pattern=r"^[a-z0-9_]{1,40}$", description="misalnya sopir_angkot")
+    name: str = Field(max_length=120, pattern=NAME_PATTERN)
+    group: str = Field(pattern=r"^[a-z0-9_]{1,40}$",
+                       description="transport, tobacco, community, ...")
+    default_segment: Literal["pu", "bpu", "jakon", "pmi"]
+    risk_class: Annotated[int, Field(ge=1, le=5), BeforeValidator(whole_number)] | None = Field(
+        default=None, description="kelas risiko JKK (1-5)")
+    aliases: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(
+        default_factory=list, max_length=30)
+
+
+class RegionOut(Strict):
+    code: str
+    level: int = Field(description="1 provinsi, 2 kabupaten/kota, 3 kecamatan, 4 desa/kelurahan")
+    name: str
+    parent_code: str | None
+    postal_code: str | None
+    retired: bool
+
+
+class FundingSourceOut(Strict):
+    code: str
+    name: str
+    description: str
+    occupation_groups: list[str] | None = Field(
+        description="hanya pekerja kelompok ini yang boleh dibiayai (null: semua)")
+    same_village_only: bool
+    basis: str
+
+
+def _occupation(o: object) -> OccupationOut:
+    return OccupationOut.model_validate(o, from_attributes=True)
+
+
+@router.get("/occupations", response_model=PageOut[OccupationOut], responses=errors(422),
+            summary="Daftar pekerjaan (taksonomi)")
+def occupations(group: str | None = Query(None, max_length=40), page: int = PAGE,
+                per_page: int = REFERENCE_PER_PAGE,
+                principal: Principal = READ,
+                session: Session = Depends(db)) -> PageOut[OccupationOut]:
+    found = access.list_occupations(session, principal, group=group, page=page,
+                                    per_page=per_page)
+    return PageOut[OccupationOut](items=[_occupation(o) for o in found.items], page=found.page,
+                                  per_page=found.per_page, total=found.total)
+
+
+@router.post("/occupations", response_model=OccupationOut, status_code=201,
+             responses=errors(400, 409, 422), summary="Tambah pekerjaan (admin Pemda)")
+def add_occupation(body: OccupationIn,
+                   principal: Principal = WRITE_OCCUPATIONS,
+                   session: Session = Depends(db)) -> OccupationOut:
+    return _occupation(access.create_occupation(
+        session, principal, code=body.code, name=body.name, group=body.group,
+        default_segment=body.default_segment, risk_class=body.risk_class, aliases=body.aliases))
+
+
+@router.get("/regions", response_model=PageOut[RegionOut], responses=errors(404, 422),
+            summary="Wilayah Kemendagri: provinsi, atau wilayah langsung di bawah parent")
+def regions(parent: str | None = Query(None, max_length=20, description="misalnya 18.72"),
+            page: int = PAGE, per_page: int = REFERENCE_PER_PAGE,
+            principal: Principal = READ,
+            session: Session = Depends(db)) -> PageOut[RegionOut]:
+    found = access.list_regions(session, principal, parent=parent, page=page, per_page=per_page)
+    return PageOut[RegionOut](
+        items=[RegionOut.model_validate(r, from_attributes=True) for r in found.items],
+        page=found.page, per_page=found.per_page, total=found.total)
+
+
+@router.get("/regions/{code}", response_model=RegionOut, responses=errors(404, 422),
+            summary="Satu wilayah menurut kode Kemendagri (titik boleh dihilangkan)")
+def region(code: Annotated[str, Path(max_length=20, description="misalnya 18.72.01.1001")],
+           principal: Principal = READ,
+           session: Session = Depends(db)) -> RegionOut:
+    return RegionOut.model_validate(access.region(session, principal, code), from_attributes=True)
+
+
+@router.get("/funding-sources", response_model=PageOut[FundingSourceOut],
+            responses=errors(422), summary="Sumber dana dan batasannya")
+def funding_sources(page: int = PAGE, per_page: int = REFERENCE_PER_PAGE,
+                    principal: Principal = READ,
+                    session: Session = Depends(db)) -> PageOut[FundingSourceOut]:
+    found = access.list_funding_sources(session, principal, page=page, per_page=per_page)
+    return PageOut[FundingSourceOut](
+        items=[FundingSourceOut.model_validate(f, from_attributes=True) for f in found.items],
+        page=found.page, per_page=found.per_page, total=found.total)

@@ -1,5 +1,84 @@
-"""Pages: admin."""
+"""Pages: settings of a Pemda admin: the occupation taxonomy, the funding sources and their
+constraints, and API tokens (list, create with the secret shown once, revoke)."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from lindung.accounts import access as tokens
+from lindung.accounts.permissions import Principal
+from lindung.errors import Conflict, InvalidInput, LindungError
+from lindung.registry import access as registry
+from lindung.rules.contributions import SEGMENTS
+from lindung.web.deps import db, page_requires
+from lindung.web.pages.workers import render
 
 router = APIRouter()
+WRITE_OCCUPATIONS = Depends(page_requires("occupations.write"))
+MANAGE_TOKENS = Depends(page_requires("tokens.manage"))
+
+
+def _settings(request: Request, session: Session, principal: Principal, *,
+              error: str | None = None, status: int = 200) -> Response:
+    can_tokens = principal.can("tokens.manage")
+    return render(
+        request, "admin/settings.html", principal, status=status, error=error,
+        occupations=registry.list_occupations(session, principal, per_page=100),
+        funding_sources=registry.list_funding_sources(session, principal).items,
+        segments=SEGMENTS,
+        tokens=tokens.list_tokens(session, principal) if can_tokens else None,
+        organisations=tokens.organisations_in_scope(session, principal) if can_tokens else [],
+        grantable=tokens.GRANTABLE)
+
+
+def _status(exc: LindungError) -> int:
+    return 409 if isinstance(exc, Conflict) else 422
+
+
+@router.get("/pengaturan", include_in_schema=False)
+def settings(request: Request, principal: Principal = WRITE_OCCUPATIONS,
+             session: Session = Depends(db)) -> Response:
+    return _settings(request, session, principal)
+
+
+@router.post("/pengaturan/pekerjaan", include_in_schema=False)
+def add_occupation(request: Request, code: str = Form(""), name: str = Form(""),
+                   group: str = Form(""), default_segment: str = Form(""),
+                   risk_class: str = Form(""), aliases: str = Form(""),
+                   principal: Principal = WRITE_OCCUPATIONS,
+                   session: Session = Depends(db)) -> Response:
+    try:
+        if risk_class.strip() and not risk_class.strip().isdigit():
+            raise InvalidInput("kelas risiko JKK harus 1 sampai 5", "risk_class")
+        registry.create_occupation(
+            session, principal, code=code, name=name, group=group,
+            default_segment=default_segment,
+            risk_class=int(risk_class) if risk_class.strip() else None,
+            aliases=aliases.split(","))
+    except (InvalidInput, Conflict) as exc:  # raised before anything is written
+        return _settings(request, session, principal, error=str(exc), status=_status(exc))
+    return RedirectResponse("/pengaturan#pekerjaan", status_code=303)
+
+
+@router.post("/pengaturan/token", include_in_schema=False)
+def create_token(request: Request, name: str = Form(""), organisation: str = Form(""),
+                 permissions: list[str] = Form([]), principal: Principal = MANAGE_TOKENS,
+                 session: Session = Depends(db)) -> Response:
+    try:
+        secret, token = tokens.issue_token(session, principal, name=name,
+                                           organisation_code=organisation,
+                                           permissions=permissions)
+    except (InvalidInput, Conflict) as exc:
+        return _settings(request, session, principal, error=str(exc), status=_status(exc))
+    # Shown on this response only (Cache-Control: no-store); the database keeps a digest.
+    return render(request, "admin/token_created.html", principal, secret=secret, token=token,
+                  organisation=organisation)
+
+
+@router.post("/pengaturan/token/{token_id}/cabut", include_in_schema=False)
+def revoke_token(token_id: int, principal: Principal = MANAGE_TOKENS,
+                 session: Session = Depends(db)) -> Response:
+    tokens.withdraw_token(session, principal, token_id)
+    return RedirectResponse("/pengaturan#token", status_code=303)

@@ -1,5 +1,44 @@
-"""Pages: audit."""
+"""Pages: the audit log for auditors, filtered by action, actor and dates. Read-only: there is no
+route that changes or deletes an event (the matrix test lists every route)."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from lindung.accounts.permissions import Principal
+from lindung.audit import access
+from lindung.web.deps import db, page_requires
+from lindung.web.pages.workers import page_number, render
 
 router = APIRouter()
+READ_AUDIT = Depends(page_requires("audit.read"))
+PER_PAGE = 50
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@router.get("/audit", include_in_schema=False)
+def audit_log(request: Request, aksi: str = "", pelaku: str = "", dari: str = "",
+              sampai: str = "", hal: str = "1", principal: Principal = READ_AUDIT,
+              session: Session = Depends(db)) -> Response:
+    since, until = _day(dari), _day(sampai)
+    error = None
+    if (dari and since is None) or (sampai and until is None):
+        error = "tanggal ditulis TTTT-BB-HH, misalnya 2026-07-15"
+    events = access.audit_events(session, principal, action=aksi.strip() or None,
+                                 actor=pelaku.strip() or None, since=since, until=until,
+                                 page=page_number(hal), per_page=PER_PAGE)
+    query = urlencode({"aksi": aksi, "pelaku": pelaku, "dari": dari, "sampai": sampai})
+    return render(request, "audit/log.html", principal, status=422 if error else 200,
+                  events=events, actions=access.audit_actions(session, principal), aksi=aksi,
+                  pelaku=pelaku, dari=dari, sampai=sampai, query=query, error=error)

@@ -1,5 +1,76 @@
-"""Pages: workers."""
+"""Pages: finding a worker by name or by NIK (a POST form: a NIK never goes into a URL) and a
+worker's page with masked NIK, memberships and their history, all within the user's scope."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from lindung.accounts.permissions import Principal
+from lindung.errors import InvalidInput
+from lindung.paging import MAX_PAGE
+from lindung.registry import access
+from lindung.web.deps import db, language, page_requires
+from lindung.web.templating import templates
 
 router = APIRouter()
+READ = Depends(page_requires("workers.read"))
+PER_PAGE = 25
+
+
+def render(request: Request, template: str, principal: Principal, status: int = 200,
+           **context: Any) -> Response:
+    """A page of ours; ``w("Indonesian", "English")`` in the template picks the user's language.
+
+    The words live beside the markup for now; they belong in ``web/i18n.py`` once it has room
+    for these pages' keys.
+    """
+    lang = language(request)
+    return templates.TemplateResponse(request, template, {
+        "lang": lang, "principal": principal, "csrf_token": request.state.csrf,
+        "w": lambda indonesian, english: english if lang == "en" else indonesian, **context},
+        status_code=status)
+
+
+def page_number(text: str) -> int:
+    """``?hal=`` as typed by a person: anything odd is page 1."""
+    return min(int(text), MAX_PAGE) if text.isdigit() and int(text) >= 1 else 1
+
+
+@router.get("/pekerja", include_in_schema=False)
+def search_page(request: Request, nama: str = "", hal: str = "1", principal: Principal = READ,
+                session: Session = Depends(db)) -> Response:
+    results = None
+    error = None
+    if nama.strip():
+        try:
+            results = access.search_workers(session, principal, nama, page=page_number(hal),
+                                            per_page=PER_PAGE)
+        except InvalidInput as exc:
+            error = str(exc)
+    return render(request, "workers/search.html", principal, status=422 if error else 200,
+                  nama=nama, results=results, error=error)
+
+
+@router.post("/pekerja/cari-nik", include_in_schema=False)
+def nik_search(request: Request, nik: str = Form(""), principal: Principal = READ,
+               session: Session = Depends(db)) -> Response:
+    try:
+        found = access.lookup_worker(session, principal, nik.strip())
+    except InvalidInput as exc:
+        return render(request, "workers/search.html", principal, status=422, nama="",
+                      results=None, nik_error=str(exc))
+    if found is None:  # answered, not raised: the audit event of the lookup is kept
+        return render(request, "workers/search.html", principal, status=404, nama="",
+                      results=None, nik_missing=True)
+    return RedirectResponse(f"/pekerja/{found.id}", status_code=303)
+
+
+@router.get("/pekerja/{worker_id}", include_in_schema=False)
+def worker_page(request: Request, worker_id: int, principal: Principal = READ,
+                session: Session = Depends(db)) -> Response:
+    profile = access.worker_profile(session, principal, worker_id)
+    return render(request, "workers/profile.html", principal, profile=profile)

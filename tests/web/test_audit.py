@@ -1,0 +1,56 @@
+"""The audit log page: auditors only, filters, pagination; nothing edits or deletes an event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy import Engine
+
+from lindung.audit.service import record
+from lindung.db import transaction
+from tests.web.conftest import Client
+
+
+def test_only_auditors_read_the_log(signed_in: Callable[[str], Client],
+                                    anonymous: Client) -> None:
+    assert signed_in("admin.metro").get("/audit").status_code == 403
+    assert anonymous.get("/audit", follow_redirects=False).status_code == 303
+    page = signed_in("auditor.metro").get("/audit")
+    assert page.status_code == 200
+    assert "organisation.create" in page.text and "demo:seed" in page.text
+
+
+def test_filters_by_action_actor_and_dates(signed_in: Callable[[str], Client]) -> None:
+    auditor = signed_in("auditor.metro")
+    imports = auditor.get("/audit", params={"aksi": "roster.import"}).text
+    assert imports.count("<td>roster.import</td>") == 9  # the nine demo rosters
+    assert "<td>user.create</td>" not in imports
+    by_bpjs = auditor.get("/audit", params={"pelaku": "bpjs.metro"}).text
+    assert "<td>roster.import_answer</td>" in by_bpjs and "<td>demo:seed</td>" not in by_bpjs
+    past = auditor.get("/audit", params={"sampai": "2000-01-01"}).text
+    assert "<td>roster.import</td>" not in past
+    wrong = auditor.get("/audit", params={"dari": "kemarin"})
+    assert wrong.status_code == 422 and "TTTT-BB-HH" in wrong.text
+
+
+def test_pages_of_fifty_newest_first(signed_in: Callable[[str], Client],
+                                     demo_engine: Engine) -> None:
+    with transaction(demo_engine) as s:
+        for i in range(60):
+            record(s, actor="test:filler", action="test.filler", entity="test", entity_id=i)
+    auditor = signed_in("auditor.metro")
+    first = auditor.get("/audit").text
+    assert first.count("<tr><td>") == 50 and "hal=2" in first
+    assert "<td>organisation.create</td>" not in first  # the oldest events come last
+    second = auditor.get("/audit", params={"aksi": "test.filler", "hal": "2"}).text
+    assert second.count("<tr><td>") == 10 and "Halaman 2 / 2" in second
+    assert auditor.get("/audit", params={"hal": "999"}).status_code == 200
+
+
+def test_no_route_changes_the_audit_log(app: FastAPI) -> None:
+    for context in iter_route_contexts(app.routes):
+        route, path = context.original_route, context.path or ""
+        if isinstance(route, APIRoute) and "audit" in path:
+            assert context.methods == {"GET"}, path
