@@ -112,10 +112,9 @@ def search_workers(session: Session, principal: Principal, name: str, *, page: i
                    per_page: int = 25) -> Page[WorkerSummary]:
     """Workers in scope any of whose names starts with the words typed (titles ignored)."""
     principal.require("workers.read")
-    if sum(c.isalnum() for c in name) < MIN_NAME_LETTERS:
-        raise InvalidInput(f"ketik sekurang-kurangnya {MIN_NAME_LETTERS} huruf nama", "name")
     key = to_name_key(name[:150])
-    if not key:  # only titles and degrees ("Hj., S.Pd."): no name to look for
+    # Fewer than 2 letters (or only titles, "Hj., S.Pd.") would scan everyone: nothing matches.
+    if not key or sum(c.isalnum() for c in key) < MIN_NAME_LETTERS:
         return Page([], page, per_page, 0)
     matches = or_(Worker.name_key.startswith(key, autoescape=True),
                   Worker.name_key.contains(" " + key, autoescape=True))

@@ -115,7 +115,8 @@ def create_app(engine: Engine | None = None, *, secure_cookies: bool = False) ->
                                 status_code=status)
         return templates.TemplateResponse(request, "error.html", {
             "lang": language(request), "message": str(exc), "status": status,
-            "principal": getattr(request.state, "principal", None)}, status_code=status)
+            "principal": getattr(request.state, "principal", None),
+            "csrf_token": getattr(request.state, "csrf", None)}, status_code=status)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
@@ -124,8 +125,8 @@ def create_app(engine: Engine | None = None, *, secure_cookies: bool = False) ->
                                 status_code=exc.status_code, headers=exc.headers)
         return templates.TemplateResponse(request, "error.html", {
             "lang": language(request), "message": str(exc.detail), "status": exc.status_code,
-            "principal": getattr(request.state, "principal", None)},
-            status_code=exc.status_code)
+            "principal": getattr(request.state, "principal", None),
+            "csrf_token": getattr(request.state, "csrf", None)}, status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, BeforeValidator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from lindung.agreements.access import (
 )
 from lindung.agreements.models import Agreement, Organisation
 from lindung.agreements.service import PhaseTerms, quota_usage
+from lindung.web.api.common import PAGE, PER_PAGE, STRICT, errors
 from lindung.web.deps import api_requires, csrf_guard, db
 
 router = APIRouter(tags=["PKS"], dependencies=[Depends(csrf_guard)])
@@ -42,35 +43,6 @@ def _iso_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-STRICT = ConfigDict(strict=True, extra="forbid")
-
-
-class ErrorDetail(BaseModel):
-    model_config = STRICT
-    code: str
-    message: str
-    field: str | None = None
-    details: list[dict[str, str]] | None = None
-
-
-class ErrorBody(BaseModel):
-    """Every error: ``{"error": {"code", "message", "field"?, "details"?}}`` (see app.py)."""
-
-    model_config = STRICT
-    error: ErrorDetail
-
-
-ERROR_TEXT = {401: "Tanpa sesi atau token yang sah", 403: "Tidak berwenang (atau token CSRF salah)",
-              404: "Tidak ditemukan (atau di luar wilayah kewenangan)",
-              409: "Bertentangan dengan data yang ada", 422: "Permintaan tidak valid",
-              429: "Batas permintaan per menit terlampaui"}
-
-
-def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The documented error answers of a route. (The same as ``web/api/common.errors`` being
-    written alongside; fold into it once that module is committed.)"""
-    return {s: {"model": ErrorBody, "description": ERROR_TEXT[s]}
-            for s in (401, 403, 429, *statuses)}
 
 
 class PhaseIn(BaseModel):
@@ -224,7 +196,7 @@ def _detail(session: Session, agreement: Agreement) -> AgreementDetail:
 
 @router.get("/agreements", response_model=AgreementPage,
              responses=errors(422), summary="Daftar PKS dalam wilayah kerja")
-def list_agreements(page: int = Query(1, ge=1), per_page: int = Query(50, ge=1, le=500),
+def list_agreements(page: int = PAGE, per_page: int = PER_PAGE,
                     principal: Principal = Depends(MAY_AGREEMENTS_READ),
                     session: Session = Depends(db)) -> AgreementPage:
     agreements, total = visible_agreements(session, principal, page=page, per_page=per_page)

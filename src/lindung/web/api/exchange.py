@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 from lindung.accounts.permissions import Principal
 from lindung.enrollment.access import answer_for, export_for
 from lindung.web import uploads
-from lindung.web.api.agreements import errors
+from lindung.web.api.common import errors
 from lindung.web.deps import api_requires, csrf_guard, db
+
+AGREEMENT_FIELD = Form(..., min_length=1, max_length=40, description="Kode PKS")
 
 router = APIRouter(tags=["pertukaran BPJS"], dependencies=[Depends(csrf_guard)])
 MAY_EXCHANGE_ANSWER = api_requires("exchange.answer")
@@ -60,7 +62,8 @@ def submission(code: str, principal: Principal = Depends(MAY_EXCHANGE_EXPORT),
 @router.post("/exchange/answers", response_model=AnswerReport,
              responses=errors(404, 422),
              summary="Jawaban kantor cabang BPJS: KPJ (aktif) atau penolakan")
-def answers(file: UploadFile = File(...), agreement: str = Form(...),
+def answers(file: UploadFile = File(...),
+                   agreement: str = AGREEMENT_FIELD,
             principal: Principal = Depends(MAY_EXCHANGE_ANSWER),
             session: Session = Depends(db)) -> AnswerReport:
     with uploads.temporary(file.file, file.filename) as path:

@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 from lindung.accounts.permissions import Principal
 from lindung.enrollment.access import import_for
 from lindung.web import uploads
-from lindung.web.api.agreements import errors
+from lindung.web.api.common import errors
 from lindung.web.deps import api_requires, csrf_guard, db
+
+AGREEMENT_FIELD = Form(..., min_length=1, max_length=40, description="Kode PKS")
 
 router = APIRouter(tags=["daftar peserta"], dependencies=[Depends(csrf_guard)])
 MAY_ROSTER_IMPORT = api_requires("roster.import")
@@ -60,7 +62,8 @@ def _run(session: Session, principal: Principal, file: UploadFile, agreement: st
 @router.post("/rosters/dry-run", response_model=RosterReport,
              responses=errors(404, 422),
              summary="Periksa daftar peserta tanpa menyimpan")
-def roster_dry_run(file: UploadFile = File(...), agreement: str = Form(...),
+def roster_dry_run(file: UploadFile = File(...),
+                   agreement: str = AGREEMENT_FIELD,
                    phase: int | None = Form(None),
                    principal: Principal = Depends(MAY_ROSTER_IMPORT),
                    session: Session = Depends(db)) -> RosterReport:
@@ -71,7 +74,8 @@ def roster_dry_run(file: UploadFile = File(...), agreement: str = Form(...),
 @router.post("/rosters", response_model=RosterReport,
              responses=errors(404, 422),
              summary="Impor daftar peserta (baris yang sah, atau semua-atau-tidak-sama-sekali)")
-def roster_import(file: UploadFile = File(...), agreement: str = Form(...),
+def roster_import(file: UploadFile = File(...),
+                   agreement: str = AGREEMENT_FIELD,
                   all_or_nothing: bool = Form(False), phase: int | None = Form(None),
                   principal: Principal = Depends(MAY_ROSTER_IMPORT),
                   session: Session = Depends(db)) -> RosterReport:

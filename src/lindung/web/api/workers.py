@@ -83,8 +83,9 @@ def _profile(session: Session, principal: Principal, worker_id: int) -> ProfileO
 
 @router.get("/workers", response_model=PageOut[WorkerOut], responses=errors(422),
             summary="Cari pekerja menurut nama (di wilayah kewenangan)")
-def search(name: str = Query(max_length=150, pattern=r"[^\W_][\s\S]*[^\W_]",
-                             description="awal kata nama (sekurang-kurangnya 2 huruf/angka)"),
+def search(name: str = Query(min_length=2, max_length=150,
+                             description="awal kata nama (sekurang-kurangnya 2 huruf/angka; "
+                                         "yang kurang dijawab 422)"),
            page: int = PAGE, per_page: int = PER_PAGE,
            principal: Principal = READ,
            session: Session = Depends(db)) -> PageOut[WorkerOut]:

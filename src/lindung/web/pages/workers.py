@@ -45,7 +45,9 @@ def search_page(request: Request, nama: str = "", hal: str = "1", principal: Pri
                 session: Session = Depends(db)) -> Response:
     results = None
     error = None
-    if nama.strip():
+    if nama.strip() and sum(c.isalnum() for c in nama) < access.MIN_NAME_LETTERS:
+        error = f"ketik sekurang-kurangnya {access.MIN_NAME_LETTERS} huruf nama"
+    elif nama.strip():
         try:
             results = access.search_workers(session, principal, nama, page=page_number(hal),
                                             per_page=PER_PAGE)
