@@ -20,6 +20,17 @@ from lindung.web.deps import api_requires, csrf_guard, db
 
 AGREEMENT_FIELD = Form(..., min_length=1, max_length=40, description="Kode PKS")
 
+
+def submission_download(session: Session, principal: Principal, code: str) -> Response:
+    """The branch's registration file as a download (shared by the page and the API)."""
+    with tempfile.TemporaryDirectory(prefix="lindung-") as folder:
+        result = export_for(session, principal, code, Path(folder) / "kirim.xlsx")
+        content = result.path.read_bytes()
+    return Response(content, media_type=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="kirim-bpjs-{result.agreement}.xlsx"',
+        "X-Lindung-Count": str(result.count)})
+
+
 router = APIRouter(tags=["pertukaran BPJS"], dependencies=[Depends(csrf_guard)])
 MAY_EXCHANGE_ANSWER = api_requires("exchange.answer")
 MAY_EXCHANGE_EXPORT = api_requires("exchange.export")
@@ -51,12 +62,7 @@ class AnswerReport(BaseModel):
                         **errors(404)})
 def submission(code: str, principal: Principal = Depends(MAY_EXCHANGE_EXPORT),
                session: Session = Depends(db)) -> Response:
-    with tempfile.TemporaryDirectory(prefix="lindung-") as folder:
-        result = export_for(session, principal, code, Path(folder) / "kirim.xlsx")
-        content = result.path.read_bytes()
-    return Response(content, media_type=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="kirim-bpjs-{result.agreement}.xlsx"',
-        "X-Lindung-Count": str(result.count)})
+    return submission_download(session, principal, code)
 
 
 @router.post("/exchange/answers", response_model=AnswerReport,

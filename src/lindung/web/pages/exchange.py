@@ -3,8 +3,6 @@ proposed members become submitted) and upload the branch's answer (KPJ numbers o
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -12,9 +10,10 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from lindung.accounts.permissions import Principal
-from lindung.enrollment.access import answer_for, exchange_agreements, export_for
+from lindung.enrollment.access import answer_for, exchange_agreements
 from lindung.errors import InvalidInput, LindungError
 from lindung.web import texts_enrolment, uploads  # noqa: F401  (texts: page words)
+from lindung.web.api.exchange import submission_download
 from lindung.web.deps import db, language, page_requires
 from lindung.web.pages.agreements import refused
 from lindung.web.templating import templates
@@ -22,7 +21,6 @@ from lindung.web.templating import templates
 router = APIRouter()
 MAY_EXCHANGE_ANSWER = page_requires("exchange.answer")
 MAY_EXCHANGE_EXPORT = page_requires("exchange.export")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _page(request: Request, name: str, principal: Principal, status: int = 200,
@@ -49,12 +47,7 @@ def exchange_overview(request: Request,
 def exchange_submission(code: str,
                         principal: Principal = Depends(MAY_EXCHANGE_EXPORT),
                         session: Session = Depends(db)) -> Response:
-    with tempfile.TemporaryDirectory(prefix="lindung-") as folder:
-        result = export_for(session, principal, code, Path(folder) / "kirim.xlsx")
-        content = result.path.read_bytes()
-    return Response(content, media_type=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="kirim-bpjs-{result.agreement}.xlsx"',
-        "X-Lindung-Count": str(result.count)})
+    return submission_download(session, principal, code)
 
 
 @router.post("/pertukaran/jawaban", include_in_schema=False)
