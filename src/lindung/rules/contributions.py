@@ -344,6 +344,7 @@ class _Tables:
 
     def __init__(self, params: ParameterSet, lo: int, hi: int) -> None:
         self.months = [_month_rules(params, i) for i in range(lo, hi + 1)]
+        self._flags: dict[tuple[str, ...], IntArray | None] = {}
         ms = self.months
 
         def ints(values: Iterable[Any]) -> IntArray:
@@ -445,11 +446,14 @@ class _Tables:
         self.pmi_extra = value("pmi.extension.monthly_amount")
 
     def flags(self, names: Iterable[str]) -> IntArray | None:
-        """Warning flags per month of the values of ``names``; None when all are clear."""
-        names = tuple(names)
-        out = np.fromiter((m.flags(names) for m in self.months), np.int64,
-                          count=len(self.months))
-        return out if out.any() else None
+        """Warning flags per month of the values of ``names``; None when all are clear.
+        Kept per set of names: the tables are cached and reused by every call."""
+        key = tuple(names)
+        if key not in self._flags:
+            out = np.fromiter((m.flags(key) for m in self.months), np.int64,
+                              count=len(self.months))
+            self._flags[key] = out if out.any() else None
+        return self._flags[key]
 
     def sets(self, name: str, categories: Sequence[str | None]) -> npt.NDArray[np.bool_]:
         """[month, category] -> is the category listed in the codes parameter ``name``."""
