@@ -111,11 +111,21 @@ def page_principal(request: Request, session: Session = Depends(db)) -> Principa
     return principal
 
 
-async def api_principal(request: Request, session: Session = Depends(db)) -> Principal:
-    """A token or a signed-in user for the API; 401 otherwise."""
+def _resolve_alone(request: Request) -> Principal | None:
+    """:func:`_resolve` in a short read-only session of its own."""
+    session = session_factory(engine_of(request))()
+    try:
+        return _resolve(request, session)
+    finally:
+        session.close()
+
+
+async def api_principal(request: Request) -> Principal:
+    """A token or a signed-in user for the API; 401 otherwise. Needs no request transaction,
+    so a hot endpoint (the counter's coverage check) can run with a single thread hop."""
     principal = _from_token_cache(request)
     if principal is None:
-        principal = await run_in_threadpool(_resolve, request, session)
+        principal = await run_in_threadpool(_resolve_alone, request)
     if principal is None:
         raise HTTPException(401, "masuk dulu atau kirim token: Authorization: Bearer <token>",
                             headers={"WWW-Authenticate": "Bearer"})
