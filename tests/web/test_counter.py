@@ -191,3 +191,13 @@ def test_public_card_check_valid_then_invalid(anonymous: Any, counter_token: str
     assert "TIDAK BERLAKU" in anonymous.get(f"/kartu/{code}").text
     assert "TIDAK BERLAKU" in anonymous.get("/kartu/" + "A" * 32).text
     assert actions(demo_engine).count("counter.card_verify") == 3
+
+
+def test_counter_screen_in_english(signed_in: Any) -> None:
+    client = signed_in("loket.kir")
+    client.cookies.set("lang", "en")
+    page = client.get("/loket")
+    assert page.status_code == 200
+    assert "Check coverage" in page.text and "Cek kepesertaan" not in page.text
+    client.cookies.set("lang", "id")
+    assert "Cek kepesertaan" in client.get("/loket").text

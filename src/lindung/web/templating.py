@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
 from lindung.formatting import format_date_id, format_number, format_rupiah, terbilang_rupiah
 from lindung.registry.nik import mask_nik
@@ -35,6 +36,15 @@ def _number(value: Any) -> str:
 
 
 templates.env.globals["translate"] = translate
+
+
+@pass_context
+def _words(context: Any, indonesian: str, english: str) -> str:
+    """``w("Indonesian", "English")`` in a template: the words in the page's language."""
+    return english if context.get("lang") == "en" else indonesian
+
+
+templates.env.globals["w"] = _words
 templates.env.filters["rupiah"] = _rupiah
 templates.env.filters["tanggal"] = _tanggal
 templates.env.filters["angka"] = _number

@@ -23,16 +23,10 @@ PER_PAGE = 25
 
 def render(request: Request, template: str, principal: Principal, status: int = 200,
            **context: Any) -> Response:
-    """A page of ours; ``w("Indonesian", "English")`` in the template picks the user's language.
-
-    The words live beside the markup for now; they belong in ``web/i18n.py`` once it has room
-    for these pages' keys.
-    """
-    lang = language(request)
+    """A page of ours; ``w("Indonesian", "English")`` (a template global) picks the language."""
     return templates.TemplateResponse(request, template, {
-        "lang": lang, "principal": principal, "csrf_token": request.state.csrf,
-        "w": lambda indonesian, english: english if lang == "en" else indonesian, **context},
-        status_code=status)
+        "lang": language(request), "principal": principal, "csrf_token": request.state.csrf,
+        **context}, status_code=status)
 
 
 def page_number(text: str) -> int:
