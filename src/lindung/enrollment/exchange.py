@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from lindung.agreements.models import Agreement
 from lindung.agreements.service import get_agreement
 from lindung.audit.service import record
-from lindung.enrollment.models import Membership, MembershipEvent
+from lindung.enrollment.models import Membership
 from lindung.enrollment.roster_read import read_roster
+from lindung.enrollment.service import change_status
 from lindung.errors import InvalidInput
 from lindung.registry.models import Occupation, Worker
 
@@ -30,13 +31,6 @@ SUBMISSION_COLUMNS = ("No", "NIK", "Nama", "Tempat Lahir", "Tgl Lahir", "Jenis K
                       "Mulai", "Berakhir", "PKS", "Sumber Dana")
 ACCEPTED = {"diterima", "terima", "accepted", "aktif", "active", "ok", "sukses", "berhasil"}
 REJECTED = {"ditolak", "tolak", "rejected", "gagal", "failed"}
-
-
-def _transition(session: Session, membership: Membership, to_status: str, *, actor: str,
-                reason: str | None = None, detail: dict[str, Any] | None = None) -> None:
-    session.add(MembershipEvent(membership_id=membership.id, from_status=membership.status,
-                                to_status=to_status, reason=reason, actor=actor, detail=detail))
-    membership.status = to_status
 
 
 @dataclass
@@ -81,7 +75,7 @@ def export_submission(session: Session, agreement_code: str, out: Path, *,
                     sheet.write_blank(i, col, None)
                 else:
                     sheet.write(i, col, value)
-            _transition(session, membership, "submitted", actor=actor,
+            change_status(session, membership, "submitted", actor=actor,
                         reason=f"dikirim ke BPJS dalam {out.name}")
     finally:
         book.close()
@@ -157,7 +151,7 @@ def import_answer(session: Session, path: Path, *, actor: str,
                       f"kepesertaan berstatus {membership.status}, bukan terkirim")
                 continue
             membership.kpj = kpj
-            _transition(session, membership, "active", actor=actor, reason="diterima BPJS",
+            change_status(session, membership, "active", actor=actor, reason="diterima BPJS",
                         detail={"kpj": kpj})
             result.activated += 1
         elif status_text in REJECTED:
@@ -169,7 +163,7 @@ def import_answer(session: Session, path: Path, *, actor: str,
                       f"kepesertaan berstatus {membership.status}, bukan terkirim")
                 continue
             membership.status_reason = reason or "ditolak tanpa alasan tertulis"
-            _transition(session, membership, "rejected", actor=actor, reason=reason)
+            change_status(session, membership, "rejected", actor=actor, reason=reason)
             result.rejected += 1
         else:
             error(row, "status", status_text, "status harus 'diterima' atau 'ditolak'")

@@ -405,6 +405,14 @@ def _open_memberships(session: Session, worker_ids: list[int]) -> pl.DataFrame:
                                        "member_programs": pl.String}, orient="row")
 
 
+def change_status(session: Session, membership: Membership, to_status: str, *, actor: str,
+                  reason: str | None = None, detail: dict[str, Any] | None = None) -> None:
+    """Move a membership to ``to_status``, keeping the step in its history."""
+    session.add(MembershipEvent(membership_id=membership.id, from_status=membership.status,
+                                to_status=to_status, reason=reason, actor=actor, detail=detail))
+    membership.status = to_status
+
+
 def end_membership(session: Session, membership_id: int, *, reason: str, on: date,
                    actor: str) -> Membership:
     """End a membership (death, agreement end, moved, duplicate, ...) from ``on``; kept forever
@@ -420,10 +428,9 @@ def end_membership(session: Session, membership_id: int, *, reason: str, on: dat
     if on < membership.start_date:
         raise InvalidInput("tanggal berakhir sebelum tanggal mulai kepesertaan", "on")
     before = {"status": membership.status, "end_date": _iso(membership.end_date)}
-    session.add(MembershipEvent(membership_id=membership.id, from_status=membership.status,
-                                to_status="ended", reason=reason, actor=actor,
-                                detail={"on": on.isoformat()}))
-    membership.status, membership.end_reason, membership.end_date = "ended", reason, on
+    change_status(session, membership, "ended", actor=actor, reason=reason,
+                  detail={"on": on.isoformat()})
+    membership.end_reason, membership.end_date = reason, on
     record(session, actor=actor, action="membership.end", entity="membership",
            entity_id=membership.id, before=before,
            after={"status": "ended", "end_date": on.isoformat(), "end_reason": reason})

@@ -568,7 +568,7 @@ def assess_contributions(
     worker = sum((out[c] for c in WORKER_COLUMNS), start=np.zeros(n, np.int64))
     columns = {**out, "total": billed, "employer_total": employer, "worker_total": worker}
     null_all = ~valid
-    null_employer = null_all | ~((seg == SEGMENTS.index("pu")) | (seg == SEGMENTS.index("jakon")))
+    null_employer = null_all | ~np.isin(seg, [SEGMENTS.index(s) for s in SEGMENTS_WITH_EMPLOYER])
     series = [
         _with_nulls(name, values, null_employer if name in ("employer_total", "worker_total")
                     else null_all)
