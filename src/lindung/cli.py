@@ -18,7 +18,7 @@ from rich.table import Table
 from typer.exceptions import Abort, TyperException
 
 from lindung.cli_registry import CommandError, emit_json, register
-from lindung.errors import LindungError
+from lindung.errors import DATABASE_BUSY, DATABASE_CONFLICT, LindungError
 from lindung.formatting import AMOUNT_LABELS, format_date_id, format_rupiah, terbilang_rupiah
 from lindung.rules import benefits as benefit_rules
 from lindung.rules.contributions import InvalidContribution, contribution
@@ -295,25 +295,59 @@ def serve_command(
     """Menjalankan aplikasi web di http://HOST:PORT."""
     import uvicorn
 
+    from lindung.logs import logging_config
     from lindung.web.app import create_app
 
     typer.echo(f"lindung melayani http://{host}:{port} (OpenAPI: /api/v1/openapi.json)")
     uvicorn.run(create_app(secure_cookies=secure_cookies), host=host, port=port,
-                log_level="warning", access_log=False)
+                log_config=logging_config(), log_level="warning", access_log=False)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: Typer with one-line errors instead of usage boxes."""
+    """Entry point: Typer with one-line errors instead of usage boxes.
+
+    Nothing reaches the terminal with personal data: a database refusal is told in words
+    (the driver's own message can carry a NIK), and anything unexpected as its kind and a
+    redacted message; the traceback only with ``LINDUNG_DEBUG=1``, redacted too.
+    """
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from lindung.logs import configure, redact
+    from lindung.tempfiles import sweep
+
+    configure()
+    sweep()
     try:
         status = app(args=argv, standalone_mode=False)
     except (CliError, CommandError, LindungError) as exc:
-        typer.echo(f"lindung: error: {exc}", err=True)
+        typer.echo(f"lindung: error: {redact(str(exc))}", err=True)
         sys.exit(2)
+    except IntegrityError:
+        typer.echo(f"lindung: error: {DATABASE_CONFLICT}", err=True)
+        sys.exit(3)
+    except OperationalError:
+        typer.echo(f"lindung: error: {DATABASE_BUSY}", err=True)
+        sys.exit(3)
     except Abort:
         typer.echo("lindung: dibatalkan", err=True)
         sys.exit(1)
     except TyperException as exc:
         typer.echo(f"lindung: error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
+    except Exception as exc:  # told in words, redacted (see _unexpected)
+        _unexpected(exc)
     if isinstance(status, int) and status:
         sys.exit(status)
+
+
+def _unexpected(exc: BaseException) -> None:
+    import os
+    import traceback
+
+    from lindung.logs import redact
+
+    if os.environ.get("LINDUNG_DEBUG"):
+        typer.echo(redact("".join(traceback.format_exception(exc))), err=True)
+    typer.echo(f"lindung: error: galat tak terduga ({type(exc).__name__}): "
+               f"{redact(str(exc))[:300]}", err=True)
+    sys.exit(1)

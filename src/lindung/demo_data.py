@@ -7,7 +7,6 @@ are written and imported, submitted to the branch and answered. Running it twice
 from __future__ import annotations
 
 import csv
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ from lindung.db import transaction
 from lindung.enrollment.exchange import export_submission, import_answer
 from lindung.enrollment.service import import_roster
 from lindung.registry.regions import load_regions
+from lindung.tempfiles import temporary_directory
 
 DEMO_PASSWORD = "lindung-demo-2026"
 ACTOR = "demo:seed"
@@ -132,7 +132,7 @@ def load_demo(engine: Engine) -> list[str]:
                 end=date(2026, 12, 31), quota=10_000, declared_income=1_000_000,
                 pemda_code="PEMKAB-LAMTENG", branch_code="BPJS-KCP-METRO", actor=ACTOR)
         done.append("organisasi, akun dan PKS dibuat")
-    with tempfile.TemporaryDirectory() as tmp:
+    with temporary_directory() as tmp:
         start = 1
         for label, occupation, agency, count in GROUPS:
             path = Path(tmp) / f"{label.replace(' ', '_')}.csv"

@@ -21,3 +21,13 @@ class InvalidInput(LindungError):
 
 class Conflict(LindungError):
     """The change conflicts with what is already recorded (a duplicate code, a quota)."""
+
+
+DATABASE_BUSY = ("basis data sedang sibuk atau tidak dapat dihubungi; tidak ada yang disimpan. "
+                 "Coba lagi sebentar lagi.")
+"""Said (web 503, CLI) when the database cannot take the change now."""
+
+DATABASE_CONFLICT = ("perubahan ini bertabrakan dengan perubahan lain yang baru saja disimpan "
+                     "(misalnya berkas yang sama diimpor bersamaan); tidak ada yang disimpan. "
+                     "Muat ulang, periksa hasilnya, lalu coba lagi bila perlu.")
+"""Said (web 409, CLI) when a unique key refuses the change; never the key's value (a NIK)."""

@@ -42,7 +42,7 @@ def server(demo_template: Demo, tmp_path_factory: pytest.TempPathFactory) -> Ite
     path = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
     shutil.copy(demo_template.path, path)
     engine = make_engine(f"sqlite:///{path}")
-    sign_in_throttle._failures.clear()
+    sign_in_throttle.clear()
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(engine), host="127.0.0.1", port=port,
                                            log_level="warning", access_log=False))

@@ -41,7 +41,7 @@ def counter_token(demo_template: Demo) -> str:
 
 @pytest.fixture
 def app(demo_engine: Engine) -> object:
-    sign_in_throttle._failures.clear()
+    sign_in_throttle.clear()
     token_limiter._calls.clear()
     return create_app(demo_engine)
 

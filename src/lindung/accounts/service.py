@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lindung.accounts.models import ROLES, ApiToken, User, WebSession
@@ -42,32 +42,66 @@ def hash_password(password: str) -> str:
 
 
 class Throttle:
-    """At most ``limit`` failures per key within ``window`` seconds; in-process, thread-safe."""
+    """Failed sign-ins, in-process and thread-safe: exponential back-off per account, and a
+    much higher ceiling per client address.
 
-    def __init__(self, limit: int = 5, window: float = 900.0,
+    An account may fail ``free`` times freely; from then on each further attempt (even with the
+    right password) must wait ``base`` seconds after the last failure, doubling with every
+    failure up to ``cap``. So a guesser gets a handful of tries an hour on an account, while
+    the rest of an office behind the same address signs in as usual: the address is only
+    stopped after ``address_limit`` failures within ``window`` seconds, far more than honest
+    typing errors. Success clears the account's record.
+    """
+
+    def __init__(self, *, free: int = 5, base: float = 30.0, cap: float = 900.0,
+                 address_limit: int = 100, window: float = 900.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit, self.window, self.clock = limit, window, clock
-        self._failures: dict[str, deque[float]] = {}
+        self.free, self.base, self.cap = free, base, cap
+        self.address_limit, self.window, self.clock = address_limit, window, clock
+        self._accounts: dict[str, tuple[int, float]] = {}
+        self._addresses: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def _recent(self, key: str) -> deque[float]:
+    def _address_failures(self, address: str) -> deque[float]:
         now = self.clock()
-        failures = self._failures.setdefault(key, deque())
+        failures = self._addresses.setdefault(address, deque())
         while failures and now - failures[0] > self.window:
             failures.popleft()
         return failures
 
-    def blocked(self, key: str) -> bool:
+    def wait(self, account: str, address: str) -> float:
+        """Seconds to wait before this account may try again from this address (0: now)."""
         with self._lock:
-            return len(self._recent(key)) >= self.limit
+            if len(self._address_failures(address)) >= self.address_limit:
+                return self.window
+            count, last = self._accounts.get(account, (0, 0.0))
+            if count < self.free:
+                return 0.0
+            delay: float = min(self.base * 2.0 ** (count - self.free), self.cap)
+            return float(max(0.0, last + delay - self.clock()))
 
-    def fail(self, key: str) -> None:
+    def fail(self, account: str, address: str) -> None:
         with self._lock:
-            self._recent(key).append(self.clock())
+            now = self.clock()
+            count, last = self._accounts.get(account, (0, now))
+            if now - last > 24 * 3600:
+                count = 0  # a mistake of yesterday does not count against today
+            self._accounts[account] = (count + 1, now)
+            self._address_failures(address).append(now)
 
-    def clear(self, key: str) -> None:
+    def succeed(self, account: str) -> None:
         with self._lock:
-            self._failures.pop(key, None)
+            self._accounts.pop(account, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._accounts.clear()
+            self._addresses.clear()
+
+
+def _wait_words(seconds: float) -> str:
+    minutes = int(-(-seconds // 60))
+    return f"{minutes} menit" if minutes > 1 else "1 menit"
 
 
 class RateLimiter:
@@ -154,11 +188,13 @@ def principal_of(session: Session, user: User) -> Principal:
 def sign_in(session: Session, *, username: str, password: str,
             client: str = "-") -> tuple[str, WebSession]:
     """Check the password (argon2id); open a session. Returns the cookie secret, once."""
-    keys = (f"user:{username.lower()}", f"ip:{client}")
-    if any(sign_in_throttle.blocked(k) for k in keys):
+    account = username.lower()[:60]
+    wait = sign_in_throttle.wait(account, client)
+    if wait > 0:
         record(session, actor=f"anon:{client}", action="auth.sign_in_throttled",
                entity="user", entity_id=username[:60])
-        raise SignInRefused("terlalu banyak percobaan masuk; coba lagi 15 menit lagi")
+        raise SignInRefused(f"terlalu banyak percobaan masuk yang salah; coba lagi dalam "
+                            f"{_wait_words(wait)}")
     user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
     ok = False
     if user is not None:
@@ -169,13 +205,12 @@ def sign_in(session: Session, *, username: str, password: str,
     else:
         _hasher.hash(password or "-")  # same work whether or not the user exists
     if not ok or user is None:
-        for key in keys:
-            sign_in_throttle.fail(key)
+        sign_in_throttle.fail(account, client)
         record(session, actor=f"anon:{client}", action="auth.sign_in_failed", entity="user",
                entity_id=username[:60])
         raise SignInRefused("nama pengguna atau kata sandi salah")
-    for key in keys:
-        sign_in_throttle.clear(key)
+    sign_in_throttle.succeed(account)
+    purge_expired_sessions(session, actor=f"user:{user.username}")
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     secret = secrets.token_urlsafe(32)
@@ -185,6 +220,16 @@ def sign_in(session: Session, *, username: str, password: str,
     record(session, actor=f"user:{user.username}", action="auth.sign_in", entity="user",
            entity_id=user.username, detail={"client": client})
     return secret, web
+
+
+def purge_expired_sessions(session: Session, *, actor: str) -> int:
+    """Delete the sessions that have expired (run at sign-in and when the server starts)."""
+    expired = session.execute(delete(WebSession).where(WebSession.expires_at < utcnow()))
+    count = int(getattr(expired, "rowcount", 0) or 0)
+    if count:
+        record(session, actor=actor, action="auth.sessions_purged", entity="web_session",
+               detail={"count": count})
+    return count
 
 
 def session_principal(session: Session, secret: str | None) -> tuple[Principal, WebSession] | None:

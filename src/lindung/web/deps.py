@@ -38,13 +38,22 @@ def engine_of(request: Request) -> Engine:
 
 
 def db(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns, rolled back on error."""
+    """One transaction per request: committed when the handler returns, rolled back on error.
+
+    Always used as :data:`DB` (``scope="function"``): the commit then runs when the handler
+    returns and *before* the response is sent, so a client is never told of a change that a
+    crash right after the answer could lose, and a failed commit is answered as an error.
+    """
     session = session_factory(engine_of(request))()
     try:
         with session.begin():
             yield session
     finally:
         session.close()
+
+
+DB: Any = Depends(db, scope="function")
+"""The request's database session, committed before the response is sent (see :func:`db`)."""
 
 
 def language(request: Request) -> str:
@@ -99,11 +108,11 @@ def _resolve(request: Request, session: Session) -> Principal | None:
     return principal
 
 
-def optional_principal(request: Request, session: Session = Depends(db)) -> Principal | None:
+def optional_principal(request: Request, session: Session = DB) -> Principal | None:
     return _resolve(request, session)
 
 
-def page_principal(request: Request, session: Session = Depends(db)) -> Principal:
+def page_principal(request: Request, session: Session = DB) -> Principal:
     """A signed-in user for an HTML page; otherwise the browser is sent to sign in."""
     principal = _resolve(request, session)
     if principal is None or principal.kind != "user":
@@ -141,18 +150,22 @@ async def csrf_guard(request: Request) -> None:
         return
     if SESSION_COOKIE not in request.cookies:
         return  # nothing ambient to abuse; the route's own sign-in check answers
-    sent = request.headers.get("x-csrf-token")
-    if sent is None and "form" in request.headers.get("content-type", ""):
-        form = await request.form()
-        value = form.get("csrf_token")
-        sent = value if isinstance(value, str) else None
     session = session_factory(engine_of(request))()
     try:
         found = session_principal(session, request.cookies.get(SESSION_COOKIE))
     finally:
         session.close()
-    expected = found[1].csrf_token if found else None
-    if not expected or not sent or not secrets.compare_digest(sent, expected):
+    if found is None:
+        # A stale or unknown cookie is no credential: the request is anonymous, so signing in
+        # again works, and a route that needs a user answers as for anyone signed out.
+        return
+    sent = request.headers.get("x-csrf-token")
+    if sent is None and "form" in request.headers.get("content-type", ""):
+        form = await request.form()
+        value = form.get("csrf_token")
+        sent = value if isinstance(value, str) else None
+    expected = found[1].csrf_token
+    if not sent or not secrets.compare_digest(sent, expected):
         raise HTTPException(403, "token CSRF tidak cocok; muat ulang halaman lalu coba lagi")
 
 

@@ -13,7 +13,6 @@ import os
 import re
 import secrets
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from lindung.errors import InvalidInput, NotFound
+from lindung.tempfiles import temporary_directory
 
 MAX_BYTES = 200 * 1024 * 1024
 KEEP_SECONDS = 24 * 3600
@@ -118,7 +118,7 @@ def discard(root: Path, key: str) -> None:
 def temporary(source: IO[bytes], name: str | None) -> Iterator[Path]:
     """An uploaded file on disk for the duration of one request (the API's uploads)."""
     file_name = safe_name(name)
-    with tempfile.TemporaryDirectory(prefix="lindung-") as folder:
+    with temporary_directory() as folder:
         path = Path(folder) / file_name
         _copy(source, path)
         yield path

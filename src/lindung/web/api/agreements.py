@@ -23,7 +23,7 @@ from lindung.agreements.access import (
 from lindung.agreements.models import Agreement, Organisation
 from lindung.agreements.service import PhaseTerms, quota_usage
 from lindung.web.api.common import PAGE, PER_PAGE, STRICT, errors
-from lindung.web.deps import api_requires, csrf_guard, db
+from lindung.web.deps import DB, api_requires, csrf_guard
 
 router = APIRouter(tags=["PKS"], dependencies=[Depends(csrf_guard)])
 MAY_AGREEMENTS_READ = api_requires("agreements.read")
@@ -198,7 +198,7 @@ def _detail(session: Session, agreement: Agreement) -> AgreementDetail:
              responses=errors(422), summary="Daftar PKS dalam wilayah kerja")
 def list_agreements(page: int = PAGE, per_page: int = PER_PAGE,
                     principal: Principal = Depends(MAY_AGREEMENTS_READ),
-                    session: Session = Depends(db)) -> AgreementPage:
+                    session: Session = DB) -> AgreementPage:
     agreements, total = visible_agreements(session, principal, page=page, per_page=per_page)
     used = used_quota(session, [a.id for a in agreements])
     codes = _codes(session, agreements)
@@ -210,7 +210,7 @@ def list_agreements(page: int = PAGE, per_page: int = PER_PAGE,
              responses=errors(404),
             summary="PKS dengan tahap, addendum, iuran per peserta dan anggaran")
 def read_agreement(code: str, principal: Principal = Depends(MAY_AGREEMENTS_READ),
-                   session: Session = Depends(db)) -> AgreementDetail:
+                   session: Session = DB) -> AgreementDetail:
     return _detail(session, agreement_for(session, principal, code))
 
 
@@ -219,7 +219,7 @@ def read_agreement(code: str, principal: Principal = Depends(MAY_AGREEMENTS_READ
              summary="Mencatat PKS baru")
 def create_agreement(body: AgreementCreate,
                      principal: Principal = Depends(MAY_AGREEMENTS_WRITE),
-                     session: Session = Depends(db)) -> AgreementDetail:
+                     session: Session = DB) -> AgreementDetail:
     agreement = create_for(
         session, principal, code=body.code, region_code=body.region_code,
         segment=body.segment, programs=[p.lower() for p in body.programs],
@@ -242,7 +242,7 @@ FIELDS = {"number": "number", "title": "title", "programs": "programs",
              summary="Addendum PKS")
 def amend_agreement(code: str, body: AmendmentCreate,
                     principal: Principal = Depends(MAY_AGREEMENTS_WRITE),
-                    session: Session = Depends(db)) -> AmendmentOut:
+                    session: Session = DB) -> AmendmentOut:
     changes: dict[str, Any] = {}
     for name in body.model_fields_set & set(FIELDS):
         value = getattr(body, name)

@@ -18,7 +18,7 @@ from lindung.accounts.permissions import Principal
 from lindung.counter import card, service
 from lindung.db import transaction
 from lindung.formatting import format_rupiah, terbilang_rupiah
-from lindung.web.deps import api_requires, db, engine_of
+from lindung.web.deps import DB, api_requires, engine_of
 
 router = APIRouter(tags=["loket"])
 CAN_CHECK = api_requires("coverage.check")
@@ -88,7 +88,7 @@ async def coverage_check(body: CoverageCheckIn, request: Request,
 
 @router.post("/counter-enrolments", response_model=EnrolmentOut, status_code=201,
              summary="Daftarkan pengemudi di loket")
-def counter_enrolment(body: EnrolmentIn, request: Request, session: Session = Depends(db),
+def counter_enrolment(body: EnrolmentIn, request: Request, session: Session = DB,
                       principal: Principal = Depends(CAN_ENROL)
                       ) -> EnrolmentOut:
     done = service.enrol_driver(
@@ -107,7 +107,7 @@ def counter_enrolment(body: EnrolmentIn, request: Request, session: Session = De
 @router.get("/counter-enrolments/{number}/card", response_class=Response,
             summary="Kartu peserta (PDF, ukuran kartu 85,6 × 54 mm)",
             responses={200: {"content": {"application/pdf": {}}}})
-def counter_card_pdf(number: str, request: Request, session: Session = Depends(db),
+def counter_card_pdf(number: str, request: Request, session: Session = DB,
                      principal: Principal = Depends(CAN_ENROL)) -> Response:
     pdf = card.card_pdf(session, principal, number,
                         base_url=card.public_base_url(str(request.base_url)))

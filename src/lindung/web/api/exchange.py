@@ -3,7 +3,6 @@ XLSX (proposed members become submitted) and the branch's answer (KPJ numbers, r
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +13,17 @@ from sqlalchemy.orm import Session
 
 from lindung.accounts.permissions import Principal
 from lindung.enrollment.access import answer_for, export_for
+from lindung.tempfiles import temporary_directory
 from lindung.web import uploads
 from lindung.web.api.common import errors
-from lindung.web.deps import api_requires, csrf_guard, db
+from lindung.web.deps import DB, api_requires, csrf_guard
 
 AGREEMENT_FIELD = Form(..., min_length=1, max_length=40, description="Kode PKS")
 
 
 def submission_download(session: Session, principal: Principal, code: str) -> Response:
     """The branch's registration file as a download (shared by the page and the API)."""
-    with tempfile.TemporaryDirectory(prefix="lindung-") as folder:
+    with temporary_directory() as folder:
         result = export_for(session, principal, code, Path(folder) / "kirim.xlsx")
         content = result.path.read_bytes()
     return Response(content, media_type=XLSX, headers={
@@ -61,7 +61,7 @@ class AnswerReport(BaseModel):
                               "description": "XLSX; X-Lindung-Count = jumlah peserta"},
                         **errors(404)})
 def submission(code: str, principal: Principal = Depends(MAY_EXCHANGE_EXPORT),
-               session: Session = Depends(db)) -> Response:
+               session: Session = DB) -> Response:
     return submission_download(session, principal, code)
 
 
@@ -71,7 +71,7 @@ def submission(code: str, principal: Principal = Depends(MAY_EXCHANGE_EXPORT),
 def answers(file: UploadFile = File(...),
                    agreement: str = AGREEMENT_FIELD,
             principal: Principal = Depends(MAY_EXCHANGE_ANSWER),
-            session: Session = Depends(db)) -> AnswerReport:
+            session: Session = DB) -> AnswerReport:
     with uploads.temporary(file.file, file.filename) as path:
         result = answer_for(session, principal, path, agreement)
     return AnswerReport.model_validate(result.to_dict(), strict=False)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from lindung.accounts.permissions import Principal
 from lindung.registry import access
 from lindung.web.api.common import PAGE, PageOut, Strict, errors, whole_number
-from lindung.web.deps import api_requires, db
+from lindung.web.deps import DB, api_requires
 
 router = APIRouter(tags=["data rujukan"])
 READ = Depends(api_requires("reference.read"))
@@ -73,7 +73,7 @@ def _occupation(o: object) -> OccupationOut:
 def occupations(group: str | None = Query(None, max_length=40), page: int = PAGE,
                 per_page: int = REFERENCE_PER_PAGE,
                 principal: Principal = READ,
-                session: Session = Depends(db)) -> PageOut[OccupationOut]:
+                session: Session = DB) -> PageOut[OccupationOut]:
     found = access.list_occupations(session, principal, group=group, page=page,
                                     per_page=per_page)
     return PageOut[OccupationOut](items=[_occupation(o) for o in found.items], page=found.page,
@@ -84,7 +84,7 @@ def occupations(group: str | None = Query(None, max_length=40), page: int = PAGE
              responses=errors(400, 409, 422), summary="Tambah pekerjaan (admin Pemda)")
 def add_occupation(body: OccupationIn,
                    principal: Principal = WRITE_OCCUPATIONS,
-                   session: Session = Depends(db)) -> OccupationOut:
+                   session: Session = DB) -> OccupationOut:
     return _occupation(access.create_occupation(
         session, principal, code=body.code, name=body.name, group=body.group,
         default_segment=body.default_segment, risk_class=body.risk_class, aliases=body.aliases))
@@ -95,7 +95,7 @@ def add_occupation(body: OccupationIn,
 def regions(parent: str | None = Query(None, max_length=20, description="misalnya 18.72"),
             page: int = PAGE, per_page: int = REFERENCE_PER_PAGE,
             principal: Principal = READ,
-            session: Session = Depends(db)) -> PageOut[RegionOut]:
+            session: Session = DB) -> PageOut[RegionOut]:
     found = access.list_regions(session, principal, parent=parent, page=page, per_page=per_page)
     return PageOut[RegionOut](
         items=[RegionOut.model_validate(r, from_attributes=True) for r in found.items],
@@ -106,7 +106,7 @@ def regions(parent: str | None = Query(None, max_length=20, description="misalny
             summary="Satu wilayah menurut kode Kemendagri (titik boleh dihilangkan)")
 def region(code: Annotated[str, Path(max_length=20, description="misalnya 18.72.01.1001")],
            principal: Principal = READ,
-           session: Session = Depends(db)) -> RegionOut:
+           session: Session = DB) -> RegionOut:
     return RegionOut.model_validate(access.region(session, principal, code), from_attributes=True)
 
 
@@ -114,7 +114,7 @@ def region(code: Annotated[str, Path(max_length=20, description="misalnya 18.72.
             responses=errors(422), summary="Sumber dana dan batasannya")
 def funding_sources(page: int = PAGE, per_page: int = REFERENCE_PER_PAGE,
                     principal: Principal = READ,
-                    session: Session = Depends(db)) -> PageOut[FundingSourceOut]:
+                    session: Session = DB) -> PageOut[FundingSourceOut]:
     found = access.list_funding_sources(session, principal, page=page, per_page=per_page)
     return PageOut[FundingSourceOut](
         items=[FundingSourceOut.model_validate(f, from_attributes=True) for f in found.items],

@@ -11,7 +11,7 @@ from lindung.accounts.permissions import Principal
 from lindung.enrollment.access import import_for
 from lindung.web import uploads
 from lindung.web.api.common import errors
-from lindung.web.deps import api_requires, csrf_guard, db
+from lindung.web.deps import DB, api_requires, csrf_guard
 
 AGREEMENT_FIELD = Form(..., min_length=1, max_length=40, description="Kode PKS")
 
@@ -66,7 +66,7 @@ def roster_dry_run(file: UploadFile = File(...),
                    agreement: str = AGREEMENT_FIELD,
                    phase: int | None = Form(None),
                    principal: Principal = Depends(MAY_ROSTER_IMPORT),
-                   session: Session = Depends(db)) -> RosterReport:
+                   session: Session = DB) -> RosterReport:
     return _run(session, principal, file, agreement, dry_run=True, all_or_nothing=False,
                 phase=phase)
 
@@ -78,6 +78,6 @@ def roster_import(file: UploadFile = File(...),
                    agreement: str = AGREEMENT_FIELD,
                   all_or_nothing: bool = Form(False), phase: int | None = Form(None),
                   principal: Principal = Depends(MAY_ROSTER_IMPORT),
-                  session: Session = Depends(db)) -> RosterReport:
+                  session: Session = DB) -> RosterReport:
     return _run(session, principal, file, agreement, dry_run=False,
                 all_or_nothing=all_or_nothing, phase=phase)

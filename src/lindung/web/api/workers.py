@@ -15,7 +15,7 @@ from lindung.accounts.permissions import Principal
 from lindung.errors import InvalidInput
 from lindung.registry import access
 from lindung.web.api.common import PAGE, PER_PAGE, PageOut, Strict, error_response, errors
-from lindung.web.deps import api_requires, db
+from lindung.web.deps import DB, api_requires
 
 router = APIRouter(tags=["pekerja"])
 READ = Depends(api_requires("workers.read"))
@@ -88,7 +88,7 @@ def search(name: str = Query(min_length=2, max_length=150,
                                          "yang kurang dijawab 422)"),
            page: int = PAGE, per_page: int = PER_PAGE,
            principal: Principal = READ,
-           session: Session = Depends(db)) -> PageOut[WorkerOut]:
+           session: Session = DB) -> PageOut[WorkerOut]:
     found = access.search_workers(session, principal, name, page=page, per_page=per_page)
     return PageOut[WorkerOut](items=[_worker(w) for w in found.items], page=found.page,
                               per_page=found.per_page, total=found.total)
@@ -97,7 +97,7 @@ def search(name: str = Query(min_length=2, max_length=150,
 @router.post("/workers/lookup", response_model=ProfileOut, responses=errors(400, 404, 422),
              summary="Cari pekerja menurut NIK (NIK di badan permintaan; dicatat di log audit)")
 def lookup(body: NikLookup, principal: Principal = READ,
-           session: Session = Depends(db)) -> ProfileOut | JSONResponse:
+           session: Session = DB) -> ProfileOut | JSONResponse:
     try:
         found = access.lookup_worker(session, principal, body.nik)
     except InvalidInput as exc:  # 16 digits, yet no NIK can be like that: nobody has it
@@ -111,7 +111,7 @@ def lookup(body: NikLookup, principal: Principal = READ,
 @router.get("/workers/{worker_id}", response_model=ProfileOut, responses=errors(404, 422),
             summary="Seorang pekerja dengan kepesertaan dan riwayatnya")
 def profile(worker_id: WorkerId, principal: Principal = READ,
-            session: Session = Depends(db)) -> ProfileOut:
+            session: Session = DB) -> ProfileOut:
     return _profile(session, principal, worker_id)
 
 
@@ -119,7 +119,7 @@ def profile(worker_id: WorkerId, principal: Principal = READ,
             responses=errors(404, 422), summary="Kepesertaan seorang pekerja")
 def memberships(worker_id: WorkerId, page: int = PAGE, per_page: int = PER_PAGE,
                 principal: Principal = READ,
-                session: Session = Depends(db)) -> PageOut[MembershipOut]:
+                session: Session = DB) -> PageOut[MembershipOut]:
     views = access.worker_memberships(session, principal, worker_id)
     start = (page - 1) * per_page
     return PageOut[MembershipOut](items=[_membership(m) for m in views[start:start + per_page]],

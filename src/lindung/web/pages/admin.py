@@ -12,7 +12,7 @@ from lindung.accounts.permissions import Principal
 from lindung.errors import Conflict, InvalidInput, LindungError
 from lindung.registry import access as registry
 from lindung.rules.contributions import SEGMENTS
-from lindung.web.deps import db, page_requires
+from lindung.web.deps import DB, page_requires
 from lindung.web.pages.workers import render
 
 router = APIRouter()
@@ -39,7 +39,7 @@ def _status(exc: LindungError) -> int:
 
 @router.get("/pengaturan", include_in_schema=False)
 def settings(request: Request, principal: Principal = WRITE_OCCUPATIONS,
-             session: Session = Depends(db)) -> Response:
+             session: Session = DB) -> Response:
     return _settings(request, session, principal)
 
 
@@ -48,7 +48,7 @@ def add_occupation(request: Request, code: str = Form(""), name: str = Form(""),
                    group: str = Form(""), default_segment: str = Form(""),
                    risk_class: str = Form(""), aliases: str = Form(""),
                    principal: Principal = WRITE_OCCUPATIONS,
-                   session: Session = Depends(db)) -> Response:
+                   session: Session = DB) -> Response:
     try:
         if risk_class.strip() and not risk_class.strip().isdigit():
             raise InvalidInput("kelas risiko JKK harus 1 sampai 5", "risk_class")
@@ -65,7 +65,7 @@ def add_occupation(request: Request, code: str = Form(""), name: str = Form(""),
 @router.post("/pengaturan/token", include_in_schema=False)
 def create_token(request: Request, name: str = Form(""), organisation: str = Form(""),
                  permissions: list[str] = Form([]), principal: Principal = MANAGE_TOKENS,
-                 session: Session = Depends(db)) -> Response:
+                 session: Session = DB) -> Response:
     try:
         secret, token = tokens.issue_token(session, principal, name=name,
                                            organisation_code=organisation,
@@ -79,6 +79,6 @@ def create_token(request: Request, name: str = Form(""), organisation: str = For
 
 @router.post("/pengaturan/token/{token_id}/cabut", include_in_schema=False)
 def revoke_token(token_id: int, principal: Principal = MANAGE_TOKENS,
-                 session: Session = Depends(db)) -> Response:
+                 session: Session = DB) -> Response:
     tokens.withdraw_token(session, principal, token_id)
     return RedirectResponse("/pengaturan#token", status_code=303)

@@ -30,7 +30,7 @@ from lindung.db import session_factory
 from lindung.errors import InvalidInput, LindungError
 from lindung.rules.contributions import SEGMENTS
 from lindung.web import texts_enrolment  # noqa: F401  (registers the page words)
-from lindung.web.deps import db, engine_of, language, page_requires
+from lindung.web.deps import DB, engine_of, language, page_requires
 from lindung.web.templating import templates
 
 router = APIRouter()
@@ -112,7 +112,7 @@ def _form_choices(session: Session) -> dict[str, Any]:
 @router.get("/pks", include_in_schema=False)
 def agreement_list(request: Request, page: int = 1,
                    principal: Principal = Depends(MAY_AGREEMENTS_READ),
-                   session: Session = Depends(db)) -> Response:
+                   session: Session = DB) -> Response:
     page = max(page, 1)
     agreements, total = visible_agreements(session, principal, page=page, per_page=PER_PAGE)
     used = used_quota(session, [a.id for a in agreements])
@@ -123,7 +123,7 @@ def agreement_list(request: Request, page: int = 1,
 @router.get("/pks/baru", include_in_schema=False)
 def agreement_new(request: Request,
                   principal: Principal = Depends(MAY_AGREEMENTS_WRITE),
-                  session: Session = Depends(db)) -> Response:
+                  session: Session = DB) -> Response:
     values = {"region": principal.region_code or "", "segment": "bpu", "programs": ["jkk", "jkm"],
               "funded_by": "apbd"}
     return _page(request, "agreements/new.html", principal, values=values, error=None,
@@ -133,7 +133,7 @@ def agreement_new(request: Request,
 @router.post("/pks/baru", include_in_schema=False)
 async def agreement_create(request: Request,
                            principal: Principal = Depends(MAY_AGREEMENTS_WRITE),
-                           session: Session = Depends(db)) -> Response:
+                           session: Session = DB) -> Response:
     form = await request.form()
     values: dict[str, Any] = {k: _text(form, k) for k in form if k != "csrf_token"}
     values["programs"] = [p for p in form.getlist("programs") if isinstance(p, str)]
@@ -164,7 +164,7 @@ async def agreement_create(request: Request,
 @router.get("/pks/{code}", include_in_schema=False)
 def agreement_detail(code: str, request: Request,
                      principal: Principal = Depends(MAY_AGREEMENTS_READ),
-                     session: Session = Depends(db)) -> Response:
+                     session: Session = DB) -> Response:
     agreement = agreement_for(session, principal, code)
     usage = quota_usage(session, agreement)
     names = {o.id: o.name for o in session.scalars(select(Organisation).where(
@@ -184,7 +184,7 @@ def _amend_page(request: Request, principal: Principal, agreement: Agreement,
 @router.get("/pks/{code}/addendum", include_in_schema=False)
 def agreement_amend_form(code: str, request: Request,
                          principal: Principal = Depends(MAY_AGREEMENTS_WRITE),
-                         session: Session = Depends(db)) -> Response:
+                         session: Session = DB) -> Response:
     agreement = agreement_for(session, principal, code, write=True)
     return _amend_page(request, principal, agreement, session,
                        {"effective": date.today().isoformat(),
@@ -194,7 +194,7 @@ def agreement_amend_form(code: str, request: Request,
 @router.post("/pks/{code}/addendum", include_in_schema=False)
 async def agreement_amend(code: str, request: Request,
                           principal: Principal = Depends(MAY_AGREEMENTS_WRITE),
-                          session: Session = Depends(db)) -> Response:
+                          session: Session = DB) -> Response:
     agreement = agreement_for(session, principal, code, write=True)
     form = await request.form()
     values: dict[str, Any] = {k: _text(form, k) for k in form if k != "csrf_token"}

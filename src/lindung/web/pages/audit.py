@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from lindung.accounts.permissions import Principal
 from lindung.audit import access
-from lindung.web.deps import db, page_requires
+from lindung.web.deps import DB, page_requires
 from lindung.web.pages.workers import page_number, render
 
 router = APIRouter()
@@ -30,7 +30,7 @@ def _day(text: str) -> date | None:
 @router.get("/audit", include_in_schema=False)
 def audit_log(request: Request, aksi: str = "", pelaku: str = "", dari: str = "",
               sampai: str = "", hal: str = "1", principal: Principal = READ_AUDIT,
-              session: Session = Depends(db)) -> Response:
+              session: Session = DB) -> Response:
     since, until = _day(dari), _day(sampai)
     error = None
     if (dari and since is None) or (sampai and until is None):

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from lindung.accounts.permissions import Principal
 from lindung.accounts.service import SignInRefused, sign_in, sign_out
 from lindung.web.deps import (
+    DB,
     PRE_CSRF_COOKIE,
     SESSION_COOKIE,
-    db,
     language,
     optional_principal,
     page_principal,
@@ -44,7 +44,7 @@ def signin_form(request: Request,
 
 @router.post("/masuk", include_in_schema=False)
 def signin_submit(request: Request, username: str = Form(""), password: str = Form(""),
-                  csrf_token: str = Form(""), session: Session = Depends(db)) -> Response:
+                  csrf_token: str = Form(""), session: Session = DB) -> Response:
     expected = request.cookies.get(PRE_CSRF_COOKIE, "")
     if not expected or not secrets.compare_digest(expected, csrf_token):
         return _signin_page(request, "Sesi formulir kedaluwarsa; silakan coba lagi.", 403)
@@ -63,7 +63,7 @@ def signin_submit(request: Request, username: str = Form(""), password: str = Fo
 
 @router.post("/keluar", include_in_schema=False)
 def signout(request: Request, principal: Principal = Depends(page_principal),
-            session: Session = Depends(db)) -> Response:
+            session: Session = DB) -> Response:
     sign_out(session, request.cookies.get(SESSION_COOKIE, ""), principal.actor)
     response = RedirectResponse("/masuk", status_code=303)
     response.delete_cookie(SESSION_COOKIE)

@@ -20,7 +20,7 @@ from lindung.accounts.permissions import Principal
 from lindung.counter import card, service
 from lindung.errors import Conflict, InvalidInput
 from lindung.registry.nik import check_nik
-from lindung.web.deps import db, language, page_requires
+from lindung.web.deps import DB, language, page_requires
 from lindung.web.templating import templates
 
 router = APIRouter()
@@ -51,13 +51,13 @@ def _prefill(nik: str) -> dict[str, Any]:
 
 
 @router.get("/loket", include_in_schema=False)
-def counter_home(request: Request, session: Session = Depends(db),
+def counter_home(request: Request, session: Session = DB,
                  principal: Principal = Depends(CAN_CHECK)) -> Response:
     return _page(request, principal, session)
 
 
 @router.post("/loket/cek", include_in_schema=False)
-def counter_check(request: Request, nik: str = Form(""), session: Session = Depends(db),
+def counter_check(request: Request, nik: str = Form(""), session: Session = DB,
                   principal: Principal = Depends(CAN_CHECK)) -> Response:
     try:
         found = service.check_coverage(session, principal, nik)
@@ -68,7 +68,7 @@ def counter_check(request: Request, nik: str = Form(""), session: Session = Depe
 
 
 @router.post("/loket/daftar", include_in_schema=False)
-def counter_enrol(request: Request, session: Session = Depends(db),
+def counter_enrol(request: Request, session: Session = DB,
                   principal: Principal = Depends(CAN_ENROL),
                   nik: str = Form(""), name: str = Form(""), birth_date: str = Form(""),
                   sex: str = Form(""), phone: str = Form(""), occupation: str = Form(""),
@@ -101,7 +101,7 @@ def counter_enrol(request: Request, session: Session = Depends(db),
 
 
 @router.get("/loket/kartu/{number}.pdf", include_in_schema=False)
-def counter_card(number: str, request: Request, session: Session = Depends(db),
+def counter_card(number: str, request: Request, session: Session = DB,
                  principal: Principal = Depends(CAN_ENROL)) -> Response:
     pdf = card.card_pdf(session, principal, number,
                         base_url=card.public_base_url(str(request.base_url)))
@@ -110,7 +110,7 @@ def counter_card(number: str, request: Request, session: Session = Depends(db),
 
 
 @router.get("/kartu/{code}", include_in_schema=False)
-def verify(code: str, request: Request, session: Session = Depends(db)) -> Response:
+def verify(code: str, request: Request, session: Session = DB) -> Response:
     """Public: no sign-in, on purpose (anyone holding the card can scan it)."""
     client = request.client.host if request.client else "-"
     status = service.verify_card(session, code, client=client)

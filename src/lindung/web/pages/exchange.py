@@ -14,7 +14,7 @@ from lindung.enrollment.access import answer_for, exchange_agreements
 from lindung.errors import InvalidInput, LindungError
 from lindung.web import texts_enrolment, uploads  # noqa: F401  (texts: page words)
 from lindung.web.api.exchange import submission_download
-from lindung.web.deps import db, language, page_requires
+from lindung.web.deps import DB, language, page_requires
 from lindung.web.pages.agreements import refused
 from lindung.web.templating import templates
 
@@ -39,14 +39,14 @@ def _overview(request: Request, principal: Principal, session: Session, *,
 @router.get("/pertukaran", include_in_schema=False)
 def exchange_overview(request: Request,
                       principal: Principal = Depends(MAY_EXCHANGE_EXPORT),
-                      session: Session = Depends(db)) -> Response:
+                      session: Session = DB) -> Response:
     return _overview(request, principal, session)
 
 
 @router.post("/pertukaran/{code}/kirim", include_in_schema=False)
 def exchange_submission(code: str,
                         principal: Principal = Depends(MAY_EXCHANGE_EXPORT),
-                        session: Session = Depends(db)) -> Response:
+                        session: Session = DB) -> Response:
     return submission_download(session, principal, code)
 
 
@@ -54,7 +54,7 @@ def exchange_submission(code: str,
 def exchange_answer(request: Request, agreement: str = Form(""),
                     file: UploadFile | None = File(None),
                     principal: Principal = Depends(MAY_EXCHANGE_ANSWER),
-                    session: Session = Depends(db)) -> Response:
+                    session: Session = DB) -> Response:
     try:
         if file is None or not file.filename:
             raise InvalidInput("pilih berkas jawaban BPJS", "file")

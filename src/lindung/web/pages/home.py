@@ -13,7 +13,7 @@ from lindung.accounts.permissions import Principal
 from lindung.agreements.models import Agreement
 from lindung.enrollment.models import OPEN_STATUSES, Membership
 from lindung.registry.models import Worker
-from lindung.web.deps import db, language, page_principal
+from lindung.web.deps import DB, language, page_principal
 from lindung.web.templating import templates
 
 router = APIRouter()
@@ -21,7 +21,7 @@ router = APIRouter()
 
 @router.get("/", include_in_schema=False)
 def home(request: Request, principal: Principal = Depends(page_principal),
-         session: Session = Depends(db)) -> Response:
+         session: Session = DB) -> Response:
     if principal.role == "counter_officer":
         return RedirectResponse("/loket", status_code=303)
     counts: dict[str, int] = {}

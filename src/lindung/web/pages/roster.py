@@ -6,7 +6,6 @@ the same file. The browser holds only a random key, bound to the person who uplo
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,9 @@ from lindung.enrollment.access import import_for, importable_agreements, report_
 from lindung.enrollment.report import FIELD_LABELS
 from lindung.enrollment.service import ImportReport
 from lindung.errors import InvalidInput, LindungError
+from lindung.tempfiles import temporary_directory
 from lindung.web import texts_enrolment, uploads  # noqa: F401  (texts: page words)
-from lindung.web.deps import db, language, page_requires
+from lindung.web.deps import DB, language, page_requires
 from lindung.web.pages.agreements import refused
 from lindung.web.templating import templates
 
@@ -63,7 +63,7 @@ def _phase(text: str) -> int | None:
 
 @router.get("/unggah", include_in_schema=False)
 def upload_form(request: Request, principal: Principal = Depends(MAY_ROSTER_IMPORT),
-                session: Session = Depends(db)) -> Response:
+                session: Session = DB) -> Response:
     return _form(request, principal, session)
 
 
@@ -71,7 +71,7 @@ def upload_form(request: Request, principal: Principal = Depends(MAY_ROSTER_IMPO
 def upload_check(request: Request, agreement: str = Form(""), phase: str = Form(""),
                  all_or_nothing: bool = Form(False), file: UploadFile | None = File(None),
                  principal: Principal = Depends(MAY_ROSTER_IMPORT),
-                 session: Session = Depends(db)) -> Response:
+                 session: Session = DB) -> Response:
     root = uploads.upload_root(request.app.state)
     stored: uploads.StoredUpload | None = None
     try:
@@ -95,7 +95,7 @@ def upload_check(request: Request, agreement: str = Form(""), phase: str = Form(
 @router.post("/unggah/simpan", include_in_schema=False)
 def upload_save(request: Request, key: str = Form(""), all_or_nothing: bool = Form(False),
                 principal: Principal = Depends(MAY_ROSTER_IMPORT),
-                session: Session = Depends(db)) -> Response:
+                session: Session = DB) -> Response:
     root = uploads.upload_root(request.app.state)
     stored = uploads.fetch(root, key, owner=principal.actor)
     report = import_for(session, principal, stored.path, stored.agreement, dry_run=False,
@@ -107,11 +107,11 @@ def upload_save(request: Request, key: str = Form(""), all_or_nothing: bool = Fo
 @router.get("/unggah/{key}/laporan.xlsx", include_in_schema=False)
 def upload_report(key: str, request: Request,
                   principal: Principal = Depends(MAY_ROSTER_IMPORT),
-                  session: Session = Depends(db)) -> Response:
+                  session: Session = DB) -> Response:
     stored = uploads.fetch(uploads.upload_root(request.app.state), key, owner=principal.actor)
     report = import_for(session, principal, stored.path, stored.agreement, dry_run=True,
                         phase=stored.phase)
-    with tempfile.TemporaryDirectory(prefix="lindung-") as folder:
+    with temporary_directory() as folder:
         out = report_for(session, principal, report, Path(folder) / "laporan.xlsx")
         content = out.read_bytes()
     name = "laporan-" + re.sub(r"[^A-Za-z0-9_-]", "_", stored.path.stem) + ".xlsx"

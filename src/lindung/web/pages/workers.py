@@ -13,7 +13,7 @@ from lindung.accounts.permissions import Principal
 from lindung.errors import InvalidInput
 from lindung.paging import MAX_PAGE
 from lindung.registry import access
-from lindung.web.deps import db, language, page_requires
+from lindung.web.deps import DB, language, page_requires
 from lindung.web.templating import templates
 
 router = APIRouter()
@@ -36,7 +36,7 @@ def page_number(text: str) -> int:
 
 @router.get("/pekerja", include_in_schema=False)
 def search_page(request: Request, nama: str = "", hal: str = "1", principal: Principal = READ,
-                session: Session = Depends(db)) -> Response:
+                session: Session = DB) -> Response:
     results = None
     error = None
     if nama.strip() and sum(c.isalnum() for c in nama) < access.MIN_NAME_LETTERS:
@@ -53,7 +53,7 @@ def search_page(request: Request, nama: str = "", hal: str = "1", principal: Pri
 
 @router.post("/pekerja/cari-nik", include_in_schema=False)
 def nik_search(request: Request, nik: str = Form(""), principal: Principal = READ,
-               session: Session = Depends(db)) -> Response:
+               session: Session = DB) -> Response:
     try:
         found = access.lookup_worker(session, principal, nik.strip())
     except InvalidInput as exc:
@@ -67,6 +67,6 @@ def nik_search(request: Request, nik: str = Form(""), principal: Principal = REA
 
 @router.get("/pekerja/{worker_id}", include_in_schema=False)
 def worker_page(request: Request, worker_id: int, principal: Principal = READ,
-                session: Session = Depends(db)) -> Response:
+                session: Session = DB) -> Response:
     profile = access.worker_profile(session, principal, worker_id)
     return render(request, "workers/profile.html", principal, profile=profile)
