@@ -149,3 +149,12 @@ def bulk_insert(session: Session, table: str, frame: pl.DataFrame, *,
                 progress(min(start + chunk, total), total)
     finally:
         cursor.close()
+
+
+def column_length(model: Any, name: str) -> int:
+    """The declared length of a String column (``Worker.name`` -> 150): what a value must fit
+    to be stored on PostgreSQL (SQLite would keep any length silently)."""
+    length = getattr(model.__table__.c[name].type, "length", None)
+    if not isinstance(length, int):
+        raise TypeError(f"{model.__name__}.{name} has no declared length")
+    return length

@@ -7,9 +7,16 @@ beyond any real case and far inside what the database columns and int64 arithmet
 
 from __future__ import annotations
 
+from datetime import date
+
 MAX_RUPIAH = 999_999_999_999_999
 """Any amount of money (a wage, an income, a budget ceiling): just under Rp1.000 triliun, some
 ten times a province's whole APBD; a BIGINT column and the rules engine hold far more."""
+
+MIN_DATE = date(1990, 1, 1)
+MAX_DATE = date(2100, 12, 31)
+"""Dates of agreements and their amendments: Jamsostek began in 1992; nothing is planned past
+2100. (Dates of birth and events have their own checks.)"""
 
 MAX_QUOTA = 10_000_000
 """Members of one agreement or phase: more than the workers of any regency."""

@@ -116,13 +116,17 @@ def test_terms_come_from_the_parameter(desk: Desk) -> None:
 
 def test_covered_driver_is_refused_saying_until_when_then_renewed_after(desk: Desk) -> None:
     first = enrol(desk)
-    with pytest.raises(Conflict, match="sampai 9 Mei 2026"):
+    told = ("pengemudi ini sudah terlindungi JKK, JKM sampai 9 Mei 2026; daftar ulang setelah "
+            "tanggal itu")
+    with pytest.raises(Conflict) as refused:
         enrol(desk, today=date(2026, 3, 1))
+    assert str(refused.value) == told  # what a coverage check says, not the agreement
     with pytest.raises(Conflict, match="sampai 9 Mei 2026"):  # paid by APBD changes nothing
         enrol(desk, today=date(2026, 3, 1), funded_by="apbd")
-    assert [e.detail and e.detail["refused"] for e in audit(desk, "counter.enrol")][1:] == [
-        "pengemudi ini sudah terlindungi JKK, JKM sampai 9 Mei 2026 (PKS KIR-MANDIRI-2026); "
-        "daftar ulang setelah tanggal itu"] * 2
+    refusals = [e.detail for e in audit(desk, "counter.enrol")][1:]
+    assert [(d or {}).get("refused") for d in refusals] == [told] * 2
+    # the administrator reads in the audit log what the officer was not told
+    assert [(d or {}).get("agreement") for d in refusals] == ["KIR-MANDIRI-2026"] * 2
     again = enrol(desk, today=date(2026, 6, 1), months=1)
     assert again.renewal and again.number == first.number
     assert again.valid_until == date(2026, 6, 30)

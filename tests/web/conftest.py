@@ -17,6 +17,7 @@ from lindung.accounts.service import digest, sign_in_throttle, token_limiter
 from lindung.db import make_engine, session_factory
 from lindung.demo_data import DEMO_PASSWORD
 from lindung.web.app import create_app
+from lindung.web.deps import anonymous_limiter
 from tests.conftest import Demo
 
 with warnings.catch_warnings():
@@ -43,6 +44,7 @@ def counter_token(demo_template: Demo) -> str:
 def app(demo_engine: Engine) -> object:
     sign_in_throttle.clear()
     token_limiter._calls.clear()
+    anonymous_limiter._calls.clear()
     return create_app(demo_engine)
 
 

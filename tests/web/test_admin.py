@@ -48,7 +48,7 @@ def test_admin_adds_an_occupation_once(signed_in: Callable[[str], Client],
     added = next(o for o in listed["items"] if o["code"] == "tukang_parkir")
     assert added["aliases"] == ["jukir", "tukang parkir"] and added["builtin"] is False
     again = client.post_form("/pengaturan/pekerjaan", OCCUPATION)
-    assert again.status_code == 409 and "sudah ada" in again.text  # type: ignore[attr-defined]
+    assert again.status_code == 409 and "sudah dipakai" in again.text  # type: ignore[attr-defined]
     wrong = client.post_form("/pengaturan/pekerjaan", {**OCCUPATION, "code": "x",
                                                        "risk_class": "9"})
     assert wrong.status_code == 422 and "kelas risiko" in wrong.text  # type: ignore[attr-defined]
@@ -70,7 +70,7 @@ def test_occupation_api_is_strict_and_for_admins(signed_in: Callable[[str], Clie
     created = admin.post("/api/v1/occupations", json=body)
     assert created.status_code == 201 and created.json()["risk_class"] == 2
     conflict = admin.post("/api/v1/occupations", json=body)
-    assert conflict.status_code == 409 and "sudah ada" in conflict.json()["error"]["message"]
+    assert conflict.status_code == 409 and "sudah dipakai" in conflict.json()["error"]["message"]
 
 
 def test_regions_and_funding_sources_api(signed_in: Callable[[str], Client]) -> None:

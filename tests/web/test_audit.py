@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from lindung.agreements.models import Organisation
 from lindung.audit.service import record
 from lindung.db import transaction
 from tests.web.conftest import Client
@@ -35,11 +36,20 @@ def test_filters_by_action_actor_and_dates(signed_in: Callable[[str], Client]) -
     assert wrong.status_code == 422 and "TTTT-BB-HH" in wrong.text
 
 
+def _pemda(engine: Engine, code: str) -> int:
+    with transaction(engine) as s:
+        found = s.scalar(select(Organisation.id).where(Organisation.code == code))
+        assert found is not None
+        return found
+
+
 def test_pages_of_fifty_newest_first(signed_in: Callable[[str], Client],
                                      demo_engine: Engine) -> None:
+    metro = _pemda(demo_engine, "PEMKOT-METRO")
     with transaction(demo_engine) as s:
         for i in range(60):
-            record(s, actor="test:filler", action="test.filler", entity="test", entity_id=i)
+            record(s, actor="test:filler", action="test.filler", entity="test", entity_id=i,
+                   pemda_id=metro)
     auditor = signed_in("auditor.metro")
     first = auditor.get("/audit").text
     assert first.count("<tr><td>") == 50 and "hal=2" in first
@@ -47,6 +57,23 @@ def test_pages_of_fifty_newest_first(signed_in: Callable[[str], Client],
     second = auditor.get("/audit", params={"aksi": "test.filler", "hal": "2"}).text
     assert second.count("<tr><td>") == 10 and "Halaman 2 / 2" in second
     assert auditor.get("/audit", params={"hal": "999"}).status_code == 200
+
+
+def test_an_auditor_reads_only_their_own_pemda(signed_in: Callable[[str], Client],
+                                              demo_engine: Engine) -> None:
+    lamteng = _pemda(demo_engine, "PEMKAB-LAMTENG")
+    with transaction(demo_engine) as s:
+        record(s, actor="test:lamteng", action="test.other_pemda", entity="test",
+               pemda_id=lamteng)
+        record(s, actor="test:nobody", action="test.installation", entity="test")
+    auditor = signed_in("auditor.metro")
+    # The KIR counter's own events (Lampung Tengah) and the installation's are not Metro's.
+    shown = auditor.get("/audit", params={"pelaku": "test:"}).text
+    assert "test.other_pemda" not in shown and "test.installation" not in shown
+    everything = auditor.get("/audit", params={"aksi": "organisation."}).text
+    assert "PEMKAB-LAMTENG" not in everything and "DISHUB-LAMTENG-KIR" not in everything
+    assert "PEMKOT-METRO" in everything and "SATPOL-METRO" in everything
+    assert "test.other_pemda" not in auditor.get("/audit").text
 
 
 def test_no_route_changes_the_audit_log(app: FastAPI) -> None:

@@ -17,6 +17,7 @@ from lindung.accounts.permissions import PERMISSIONS, Principal
 from lindung.accounts.service import create_token, revoke_token
 from lindung.agreements.models import Organisation
 from lindung.errors import Conflict, InvalidInput, NotFound
+from lindung.text import required_text
 
 GRANTABLE = tuple(p for p in PERMISSIONS if p not in ("tokens.manage", "audit.read"))
 """A token may not mint tokens; reading the audit log is a person's duty (the auditor's)."""
@@ -66,10 +67,8 @@ def list_tokens(session: Session, principal: Principal) -> list[TokenView]:
 def issue_token(session: Session, principal: Principal, *, name: str, organisation_code: str,
                 permissions: list[str]) -> tuple[str, ApiToken]:
     """A new token; returns its secret (shown once) and the stored row (audited)."""
-    name = name.strip()
-    if not name or len(name) > 120:
-        raise InvalidInput("nama token wajib diisi (paling panjang 120 karakter), misalnya "
-                           "nama sistem yang memakainya", "name")
+    name = required_text(name, label="nama token (misalnya nama sistem yang memakainya)",
+                         field="name", max_length=120)
     codes = {o.code for o in organisations_in_scope(session, principal)}
     if organisation_code not in codes:
         raise InvalidInput("organisasi harus organisasi Anda atau yang berada di bawahnya",

@@ -47,6 +47,12 @@ ROLE_LABELS = {
 }
 
 
+TOKEN_SCOPE_ROLES = {"pemda": "pemda_admin", "opd": "opd_operator",
+                     "village": "village_operator", "bpjs_branch": "bpjs_officer"}
+"""Organisation kind -> the role whose scope an API token of that organisation has. A
+counter's or a donor's token sees no agreement or member (it checks coverage, enrols)."""
+
+
 class Forbidden(LindungError):
     """The principal may not do this, or not here."""
 
@@ -64,6 +70,9 @@ class Principal:
     organisation_kind: str
     region_code: str | None
     permissions: frozenset[str] = field(default_factory=frozenset)
+    pemda_id: int | None = None
+    """The Pemda the principal's organisation belongs to (itself for a Pemda); None for a BPJS
+    branch. Audit events the principal causes are the Pemda's."""
 
     @property
     def actor(self) -> str:
@@ -80,15 +89,25 @@ class Principal:
 
     # --- scopes as SQL conditions --------------------------------------------------------------
 
+    @property
+    def scope_role(self) -> str:
+        """The role whose scope applies: a user's own; for an API token, the role of a person
+        at the token's organisation (a Pemda's token reads what its admin reads, an OPD's what
+        its operator reads), whatever permissions the token carries."""
+        if self.role != "api_client":
+            return self.role
+        return TOKEN_SCOPE_ROLES.get(self.organisation_kind, "none")
+
     def agreement_filter(self, agreement: Any) -> ColumnElement[bool]:
         """Which agreements this principal may see (``agreement`` is the Agreement class)."""
-        if self.role == "bpjs_officer":
+        role = self.scope_role
+        if role == "bpjs_officer":
             return agreement.branch_id == self.organisation_id  # type: ignore[no-any-return]
-        if self.role in ("counter_officer", "api_client"):
+        if role not in ("pemda_admin", "auditor", "opd_operator", "village_operator"):
             return false()
         if not self.region_code:
             return false()
-        if self.role == "village_operator":
+        if role == "village_operator":
             regency = ".".join(self.region_code.split(".")[:2])
             return or_(agreement.region_code == self.region_code,
                        agreement.region_code == regency)
@@ -97,9 +116,9 @@ class Principal:
 
     def membership_filter(self, membership: Any, worker: Any) -> ColumnElement[bool]:
         """Which memberships (and so workers) this principal may see, on top of agreements."""
-        if self.role == "opd_operator":
+        if self.scope_role == "opd_operator":
             return membership.agency == self.organisation_name  # type: ignore[no-any-return]
-        if self.role == "village_operator":
+        if self.scope_role == "village_operator":
             return worker.village_code == self.region_code  # type: ignore[no-any-return]
         return true()
 

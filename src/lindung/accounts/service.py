@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import threading
 import time
@@ -17,12 +18,14 @@ from sqlalchemy.orm import Session
 
 from lindung.accounts.models import ROLES, ApiToken, User, WebSession
 from lindung.accounts.permissions import PERMISSIONS, Principal, permissions_for
-from lindung.agreements.models import Organisation
+from lindung.agreements.models import Organisation, pemda_id_of
 from lindung.audit.service import record
 from lindung.db import utcnow
 from lindung.errors import Conflict, InvalidInput, LindungError, NotFound
+from lindung.text import clean_code, required_text
 
 SESSION_HOURS = 8
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,59}")
 ORGANISATION_KINDS = ("pemda", "opd", "village", "bpjs_branch", "counter", "donor")
 _hasher = PasswordHasher()  # argon2id with the library's current parameters
 
@@ -141,6 +144,8 @@ def create_organisation(session: Session, *, code: str, kind: str, name: str, ac
     if kind not in ORGANISATION_KINDS:
         raise InvalidInput(f"jenis organisasi harus salah satu dari "
                            f"{', '.join(ORGANISATION_KINDS)}", "kind")
+    code = clean_code(code, label="kode organisasi", field="code", example="PEMKOT-METRO")
+    name = required_text(name, label="nama organisasi", field="name", max_length=200)
     if session.scalar(select(Organisation.id).where(Organisation.code == code)) is not None:
         raise Conflict(f"organisasi {code!r} sudah ada")
     parent = get_organisation(session, parent_code) if parent_code else None
@@ -149,8 +154,9 @@ def create_organisation(session: Session, *, code: str, kind: str, name: str, ac
     session.add(org)
     session.flush()
     record(session, actor=actor, action="organisation.create", entity="organisation",
-           entity_id=code, after={"kind": kind, "name": name, "region_code": region_code,
-                                  "parent": parent_code})
+           pemda_id=pemda_id_of(session, org.id), entity_id=code,
+           after={"kind": kind, "name": name, "region_code": region_code,
+                  "parent": parent_code})
     return org
 
 
@@ -158,6 +164,11 @@ def create_user(session: Session, *, username: str, display_name: str, password:
                 role: str, organisation_code: str, actor: str) -> User:
     if role not in ROLES or role == "api_client":
         raise InvalidInput(f"peran harus salah satu dari {', '.join(ROLES[:-1])}", "role")
+    if not USERNAME.fullmatch(username):
+        raise InvalidInput("nama pengguna: huruf kecil, angka, titik, - atau _, 3 sampai 60 "
+                           "karakter (mis. admin.metro)", "username")
+    display_name = required_text(display_name, label="nama lengkap", field="display_name",
+                                 max_length=120)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"pengguna {username!r} sudah ada")
     org = get_organisation(session, organisation_code)
@@ -166,36 +177,40 @@ def create_user(session: Session, *, username: str, display_name: str, password:
     session.add(user)
     session.flush()
     record(session, actor=actor, action="user.create", entity="user", entity_id=username,
+           pemda_id=pemda_id_of(session, org.id),
            after={"role": role, "organisation": organisation_code,
                   "display_name": display_name})
     return user
 
 
-def _principal(kind: str, ident: int, name: str, role: str, org: Organisation,
-               token_permissions: list[str] | None = None) -> Principal:
+def _principal(session: Session, kind: str, ident: int, name: str, role: str,
+               org: Organisation, token_permissions: list[str] | None = None) -> Principal:
     return Principal(kind=kind, id=ident, name=name, role=role, organisation_id=org.id,
                      organisation_name=org.name, organisation_kind=org.kind,
                      region_code=org.region_code,
-                     permissions=permissions_for(role, token_permissions))
+                     permissions=permissions_for(role, token_permissions),
+                     pemda_id=pemda_id_of(session, org.id))
 
 
 def principal_of(session: Session, user: User) -> Principal:
     org = session.get(Organisation, user.organisation_id)
     assert org is not None
-    return _principal("user", user.id, user.username, user.role, org)
+    return _principal(session, "user", user.id, user.username, user.role, org)
 
 
 def sign_in(session: Session, *, username: str, password: str,
             client: str = "-") -> tuple[str, WebSession]:
     """Check the password (argon2id); open a session. Returns the cookie secret, once."""
     account = username.lower()[:60]
+    user = session.scalar(select(User).where(User.username == username[:60],
+                                             User.active.is_(True)))
+    pemda = pemda_id_of(session, user.organisation_id) if user is not None else None
     wait = sign_in_throttle.wait(account, client)
     if wait > 0:
         record(session, actor=f"anon:{client}", action="auth.sign_in_throttled",
-               entity="user", entity_id=username[:60])
+               entity="user", entity_id=username[:60], pemda_id=pemda)
         raise SignInRefused(f"terlalu banyak percobaan masuk yang salah; coba lagi dalam "
                             f"{_wait_words(wait)}")
-    user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
     ok = False
     if user is not None:
         try:
@@ -207,7 +222,7 @@ def sign_in(session: Session, *, username: str, password: str,
     if not ok or user is None:
         sign_in_throttle.fail(account, client)
         record(session, actor=f"anon:{client}", action="auth.sign_in_failed", entity="user",
-               entity_id=username[:60])
+               entity_id=username[:60], pemda_id=pemda)
         raise SignInRefused("nama pengguna atau kata sandi salah")
     sign_in_throttle.succeed(account)
     purge_expired_sessions(session, actor=f"user:{user.username}")
@@ -218,7 +233,7 @@ def sign_in(session: Session, *, username: str, password: str,
                      expires_at=utcnow() + timedelta(hours=SESSION_HOURS))
     session.add(web)
     record(session, actor=f"user:{user.username}", action="auth.sign_in", entity="user",
-           entity_id=user.username, detail={"client": client})
+           entity_id=user.username, detail={"client": client}, pemda_id=pemda)
     return secret, web
 
 
@@ -252,8 +267,10 @@ def session_principal(session: Session, secret: str | None) -> tuple[Principal, 
 def sign_out(session: Session, secret: str, actor: str) -> None:
     web = session.scalar(select(WebSession).where(WebSession.digest == digest(secret)))
     if web is not None:
+        user = session.get(User, web.user_id)
         session.delete(web)
-        record(session, actor=actor, action="auth.sign_out", entity="user")
+        record(session, actor=actor, action="auth.sign_out", entity="user",
+               pemda_id=pemda_id_of(session, user.organisation_id) if user else None)
 
 
 def create_token(session: Session, *, name: str, organisation_code: str,
@@ -272,9 +289,9 @@ def create_token(session: Session, *, name: str, organisation_code: str,
     session.add(token)
     session.flush()
     record(session, actor=actor, action="token.create", entity="api_token",
-           entity_id=token.id, after={"name": name, "organisation": organisation_code,
-                                      "permissions": sorted(permissions),
-                                      "prefix": token.prefix})
+           pemda_id=pemda_id_of(session, org.id), entity_id=token.id,
+           after={"name": name, "organisation": organisation_code,
+                  "permissions": sorted(permissions), "prefix": token.prefix})
     return secret, token
 
 
@@ -308,8 +325,8 @@ def token_principal(session: Session, secret: str | None) -> tuple[Principal, Ap
         return None
     org = session.get(Organisation, token.organisation_id)
     assert org is not None
-    principal = _principal("token", token.id, f"{token.prefix}…({token.name})", "api_client",
-                           org, token.permissions)
+    principal = _principal(session, "token", token.id, f"{token.prefix}…({token.name})",
+                           "api_client", org, token.permissions)
     session.expunge(token)
     with _token_cache_lock:
         _token_cache[key] = (now + TOKEN_CACHE_SECONDS, principal, token)
@@ -323,4 +340,5 @@ def revoke_token(session: Session, token_id: int, actor: str) -> None:
     token.revoked_at = utcnow()
     with _token_cache_lock:
         _token_cache.pop(token.digest, None)
-    record(session, actor=actor, action="token.revoke", entity="api_token", entity_id=token_id)
+    record(session, actor=actor, action="token.revoke", entity="api_token", entity_id=token_id,
+           pemda_id=pemda_id_of(session, token.organisation_id))

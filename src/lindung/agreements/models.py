@@ -17,7 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from lindung.db import Base, JSONType, utcnow
 
@@ -33,6 +33,21 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(200))
     region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+
+
+def pemda_id_of(session: Session, organisation_id: int | None) -> int | None:
+    """The Pemda an organisation belongs to: itself when it is a Pemda, else the nearest Pemda
+    above it (an OPD, a village, a counter); None when there is none (a BPJS branch)."""
+    seen: set[int] = set()
+    while organisation_id is not None and organisation_id not in seen:
+        seen.add(organisation_id)
+        org = session.get(Organisation, organisation_id)
+        if org is None:
+            return None
+        if org.kind == "pemda":
+            return org.id
+        organisation_id = org.parent_id
+    return None
 
 
 class FundingSource(Base):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from lindung.agreements.models import (
@@ -23,9 +23,12 @@ from lindung.agreements.models import (
 from lindung.audit.service import record
 from lindung.enrollment.models import OPEN_STATUSES, Membership
 from lindung.errors import Conflict, InvalidInput, NotFound
+from lindung.formatting import format_date_id, format_number, format_rupiah
+from lindung.limits import MAX_DATE, MAX_PHASE, MAX_QUOTA, MAX_RUPIAH, MAX_TEXT, MIN_DATE
 from lindung.registry.models import Region
 from lindung.rules import InvalidContribution, contribution
-from lindung.rules.contributions import SEGMENTS
+from lindung.rules.contributions import PROGRAMMES, SEGMENTS
+from lindung.text import clean_code, clean_text, required_text
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,22 @@ def _check_terms(session: Session, agreement: Agreement) -> None:
                            "funded_by")
     if agreement.end_date < agreement.start_date:
         raise InvalidInput("tanggal akhir PKS sebelum tanggal mulai", "end")
-    if agreement.quota <= 0:
-        raise InvalidInput("kuota harus lebih dari 0", "quota")
-    if agreement.budget_ceiling is not None and agreement.budget_ceiling < 0:
-        raise InvalidInput("pagu anggaran tidak boleh negatif", "budget_ceiling")
+    if not agreement.start_date >= MIN_DATE and agreement.end_date <= MAX_DATE:
+        raise InvalidInput(f"masa PKS harus di antara {format_date_id(MIN_DATE)} dan "
+                           f"{format_date_id(MAX_DATE)}", "start")
+    if not 0 < agreement.quota <= MAX_QUOTA:
+        raise InvalidInput(f"kuota harus 1 sampai {format_number(MAX_QUOTA)}", "quota")
+    for name, label, value in (("budget_ceiling", "pagu anggaran", agreement.budget_ceiling),
+                               ("income", "penghasilan", agreement.declared_income),
+                               ("wage", "upah", agreement.wage)):
+        if value is not None and not 0 <= value <= MAX_RUPIAH:
+            raise InvalidInput(f"{label} harus Rp0 sampai {format_rupiah(MAX_RUPIAH)}", name)
+    if agreement.risk_class is not None and not 1 <= agreement.risk_class <= 5:
+        raise InvalidInput("kelas risiko JKK harus 1 sampai 5", "risk_class")
+    unknown = [p for p in agreement.program_list if p not in PROGRAMMES]
+    if unknown or not agreement.program_list:
+        raise InvalidInput("program harus dipilih dari "
+                           f"{', '.join(p.upper() for p in PROGRAMMES)}", "programs")
     # The contribution basis must be one the law can price on the first day of the agreement.
     try:
         contribution(agreement.segment, agreement.start_date, programs=agreement.programs,
@@ -77,6 +92,9 @@ def create_agreement(
     phases: list[PhaseTerms] | None = None,
 ) -> Agreement:
     """Record a new PKS. Its terms are checked against the law before anything is written."""
+    code = clean_code(code, label="kode PKS", field="code", example="METRO-2026")
+    number = clean_text(number, label="nomor PKS", field="number", max_length=120)
+    title = clean_text(title, label="judul PKS", field="title", max_length=250)
     if session.scalar(select(Agreement.id).where(Agreement.code == code)) is not None:
         raise Conflict(f"PKS dengan kode {code!r} sudah ada")
     agreement = Agreement(
@@ -95,9 +113,9 @@ def create_agreement(
     session.add(agreement)
     session.flush()
     record(session, actor=actor, action="agreement.create", entity="agreement",
-           entity_id=agreement.code, after={**agreement.terms(), "segment": segment,
-                                            "region_code": region_code,
-                                            "phases": phases or []})
+           entity_id=agreement.code, pemda_id=agreement.pemda_id,
+           after={**agreement.terms(), "segment": segment, "region_code": region_code,
+                  "phases": phases or []})
     return agreement
 
 
@@ -111,10 +129,13 @@ def _organisation_id(session: Session, code: str | None) -> int | None:
 
 
 def _check_phase(agreement: Agreement, phase: PhaseTerms) -> None:
+    if not 1 <= phase.number <= MAX_PHASE:
+        raise InvalidInput(f"nomor tahap harus 1 sampai {MAX_PHASE}", "phases")
     if not agreement.start_date <= phase.start_date <= agreement.end_date:
         raise InvalidInput(f"tahap {phase.number} harus mulai di dalam masa PKS", "phases")
-    if phase.quota <= 0:
-        raise InvalidInput(f"kuota tahap {phase.number} harus lebih dari 0", "phases")
+    if not 0 < phase.quota <= MAX_QUOTA:
+        raise InvalidInput(f"kuota tahap {phase.number} harus 1 sampai "
+                           f"{format_number(MAX_QUOTA)}", "phases")
     total = sum(p.quota for p in agreement.phases if p.number != phase.number) + phase.quota
     if total > agreement.quota:
         raise InvalidInput(f"jumlah kuota tahap ({total}) melebihi kuota PKS ({agreement.quota})",
@@ -130,7 +151,7 @@ def add_phase(session: Session, code: str, phase: PhaseTerms, *, actor: str) -> 
     agreement.phases.append(row)
     session.flush()
     record(session, actor=actor, action="agreement.add_phase", entity="agreement",
-           entity_id=code, after={"number": phase.number,
+           entity_id=code, pemda_id=agreement.pemda_id, after={"number": phase.number,
                                   "start_date": phase.start_date.isoformat(),
                                   "quota": phase.quota})
     return row
@@ -144,8 +165,14 @@ def amend_agreement(session: Session, code: str, changes: dict[str, Any], *, eff
     if unknown:
         raise InvalidInput(f"tidak dapat diubah dengan addendum: {', '.join(sorted(unknown))}",
                            "changes")
-    if not reason.strip():
-        raise InvalidInput("alasan addendum wajib diisi", "reason")
+    reason = required_text(reason, label="alasan addendum", field="reason",
+                           max_length=MAX_TEXT)
+    if not MIN_DATE <= effective <= MAX_DATE:
+        raise InvalidInput("tanggal berlaku addendum tidak masuk akal", "effective")
+    for field, label, limit in (("number", "nomor PKS", 120), ("title", "judul PKS", 250)):
+        if field in changes:
+            changes[field] = clean_text(changes[field], label=label, field=field,
+                                        max_length=limit)
     before = agreement.terms()
     for field, value in changes.items():
         setattr(agreement, field, value)
@@ -159,10 +186,28 @@ def amend_agreement(session: Session, code: str, changes: dict[str, Any], *, eff
     agreement.amendments.append(amendment)
     session.flush()
     record(session, actor=actor, action="agreement.amend", entity="agreement", entity_id=code,
+           pemda_id=agreement.pemda_id,
            before={k: v[0] for k, v in diff.items()}, after={k: v[1] for k, v in diff.items()},
            detail={"amendment": amendment.number, "effective": effective.isoformat(),
                    "reason": reason})
     return amendment
+
+
+def lock_agreement(session: Session, agreement: Agreement) -> None:
+    """Hold the agreement until the transaction ends, so that changes of its members (an
+    import, a counter enrolment) run one after the other: each then counts the quota and the
+    members already there with the other's rows included.
+
+    PostgreSQL: ``SELECT ... FOR UPDATE``. SQLite: a write to the row takes the database's one
+    write lock (a writer that cannot get it in time answers "database busy", never a
+    duplicate).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Agreement.id).where(Agreement.id == agreement.id)
+                        .with_for_update())
+    else:
+        session.execute(update(Agreement).where(Agreement.id == agreement.id)
+                        .values(updated_at=Agreement.updated_at))
 
 
 def count_open_memberships(session: Session, agreement_id: int,

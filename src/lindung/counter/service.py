@@ -18,19 +18,20 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from lindung.accounts.permissions import Forbidden, Principal
-from lindung.agreements.models import Agreement, FundingSource, Organisation
+from lindung.agreements.models import Agreement, FundingSource, Organisation, pemda_id_of
 from lindung.agreements.service import count_open_memberships
 from lindung.audit.service import record
 from lindung.counter.models import CounterCard
-from lindung.db import session_factory
+from lindung.db import column_length, session_factory
 from lindung.enrollment.models import OPEN_STATUSES, Membership, MembershipEvent
 from lindung.errors import Conflict, InvalidInput, LindungError, NotFound
 from lindung.formatting import format_date_id
-from lindung.registry.models import Occupation, Worker
+from lindung.registry.models import Occupation, Worker, occupation_in_reach
 from lindung.registry.nik import check_nik, mask_nik
 from lindung.registry.normalize import NormalizeError, to_name_key, to_phone
 from lindung.rules import InvalidContribution, contribution, load_parameters
 from lindung.rules.dates import add_months
+from lindung.text import required_text
 
 FUNDED_BY = ("self", "apbd")
 """Who pays at the counter: the driver himself, or the Pemda's APBD."""
@@ -39,6 +40,15 @@ NUMBER_PREFIX = "LDG-"
 _NIK_FORMAT = re.compile(r"^[0-9]{16}$")
 NIK_FORMAT_MESSAGE = ("NIK harus 16 angka 0-9 tanpa spasi atau tanda baca; periksa KTP/KK lalu "
                       "ketik ulang")
+
+
+class CounterRefusal(Conflict):
+    """A refusal at the desk whose reason (and the agreement behind it) goes to the audit log
+    only; the officer's message says no more than a coverage check."""
+
+    def __init__(self, message: str, **detail: str) -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 def current_day() -> date:
@@ -98,6 +108,7 @@ def _nik_format(session: Session, principal: Principal, nik: str, action: str) -
     value = nik.strip()
     if not _NIK_FORMAT.match(value):
         _audit_refusal(session, actor=principal.actor, action=action, entity="worker",
+                       pemda_id=principal.pemda_id,
                        detail={"nik": mask_nik(value), "refused": "nik_format"})
         raise InvalidInput(NIK_FORMAT_MESSAGE, "nik")
     return value
@@ -135,6 +146,7 @@ def check_coverage(session: Session, principal: Principal, nik: str,
     valid_until = max(ends) if ends and len(ends) == len(rows) else None
     covered = bool(rows)
     record(session, actor=principal.actor, action="coverage.check", entity="worker",
+           pemda_id=principal.pemda_id,
            detail={"nik": mask_nik(value), "on": day, "covered": covered})
     return Coverage(covered, valid_until, programmes)
 
@@ -146,8 +158,10 @@ def advance_terms(on: date) -> list[int]:
     return sorted(int(v) for v in load_parameters().at("payment.bpu.advance_terms", on).value)
 
 
-def transport_occupations(session: Session) -> list[Occupation]:
-    return list(session.scalars(select(Occupation).where(Occupation.group == TRANSPORT_GROUP)
+def transport_occupations(session: Session, pemda_id: int | None) -> list[Occupation]:
+    """Transport occupations a counter of ``pemda_id`` offers: central and its Pemda's own."""
+    return list(session.scalars(select(Occupation).where(Occupation.group == TRANSPORT_GROUP,
+                                                         occupation_in_reach(pemda_id))
                                 .order_by(Occupation.name)))
 
 
@@ -190,8 +204,8 @@ def _price(months: list[date], declared_income: int, funded_by: str,
 
 def _validate_person(nik: str, name: str, birth_date: date, sex: str, phone: str | None,
                      day: date) -> tuple[str, str | None]:
-    if not name.strip() or len(name.strip()) > 150:
-        raise InvalidInput("isi nama sesuai KTP (paling panjang 150 huruf)", "name")
+    clean = required_text(name, label="nama (sesuai KTP)", field="name",
+                          max_length=column_length(Worker, "name"))
     if sex not in ("L", "P"):
         raise InvalidInput("jenis kelamin harus L (laki-laki) atau P (perempuan)", "sex")
     checked = check_nik(nik, birth_date=birth_date, sex=sex, today=day)
@@ -205,7 +219,7 @@ def _validate_person(nik: str, name: str, birth_date: date, sex: str, phone: str
             clean_phone = to_phone(phone)
         except NormalizeError as exc:
             raise InvalidInput(f"{exc.issue.message}; {exc.issue.what_to_do}", "phone") from exc
-    return name.strip(), clean_phone
+    return clean, clean_phone
 
 
 def enrol_driver(session: Session, principal: Principal, *, nik: str, name: str,
@@ -232,9 +246,12 @@ def enrol_driver(session: Session, principal: Principal, *, nik: str, name: str,
                       declared_income=declared_income, months=months, funded_by=funded_by,
                       day=day)
     except LindungError as exc:
+        # The audit keeps what the officer is not told: why, and under which agreement.
         _audit_refusal(session, actor=principal.actor, action="counter.enrol", entity="worker",
+                       pemda_id=principal.pemda_id,
                        detail={"nik": mask_nik(value), "refused": str(exc),
-                               "field": getattr(exc, "field", None)})
+                               "field": getattr(exc, "field", None),
+                               **(exc.detail if isinstance(exc, CounterRefusal) else {})})
         raise
 
 
@@ -247,9 +264,10 @@ def _enrol(session: Session, principal: Principal, counter: Organisation, nik: s
         raise InvalidInput(f"lama pembayaran harus {', '.join(map(str, terms))} bulan", "months")
     if funded_by not in FUNDED_BY:
         raise InvalidInput("pembayar harus 'self' (sopir sendiri) atau 'apbd'", "funded_by")
-    job = session.get(Occupation, occupation)
-    if job is None or job.group != TRANSPORT_GROUP:
-        codes = ", ".join(o.code for o in transport_occupations(session))
+    offered = transport_occupations(session, principal.pemda_id)
+    job = next((o for o in offered if o.code == occupation), None)
+    if job is None:
+        codes = ", ".join(o.code for o in offered)
         raise InvalidInput(f"pekerjaan harus salah satu pekerjaan transportasi: {codes}",
                            "occupation")
     clean_name, clean_phone = _validate_person(nik, name, birth_date, sex, phone, day)
@@ -283,15 +301,19 @@ def _enrol(session: Session, principal: Principal, counter: Organisation, nik: s
             overlap = mine & set(membership.program_list)
             if not overlap or membership.status not in OPEN_STATUSES:
                 continue
+            # A refusal says no more than a coverage check would: covered, until when and
+            # for which programmes; never under which agreement (docs/decisions/0009).
             names = ", ".join(sorted(p.upper() for p in overlap))
             if membership.status != "active":
-                raise Conflict(f"NIK ini sedang diusulkan ke BPJS untuk {names} lewat PKS "
-                               f"{code}; tunggu jawaban BPJS")
+                raise CounterRefusal(
+                    "NIK ini belum dapat didaftarkan di loket; minta admin Pemda memeriksa "
+                    "kepesertaannya", reason="pending_elsewhere", agreement=code)
             if membership.end_date is None or membership.end_date >= day:
                 until = ("tanpa batas akhir" if membership.end_date is None
                          else f"sampai {format_date_id(membership.end_date)}")
-                raise Conflict(f"pengemudi ini sudah terlindungi {names} {until} (PKS {code}); "
-                               "daftar ulang setelah tanggal itu")
+                raise CounterRefusal(f"pengemudi ini sudah terlindungi {names} {until}; "
+                                     "daftar ulang setelah tanggal itu",
+                                     reason="already_covered", agreement=code)
     if renew is None and count_open_memberships(session, agreement.id) >= agreement.quota:
         raise Conflict(f"kuota PKS {agreement.code} penuh ({agreement.quota} peserta); "
                        "hubungi admin Pemda")
@@ -342,6 +364,7 @@ def _enrol(session: Session, principal: Principal, counter: Organisation, nik: s
                                         for k, v in period.items()}))
     session.flush()
     record(session, actor=principal.actor, action="counter.enrol", entity="membership",
+           pemda_id=agreement.pemda_id,
            entity_id=membership.id, before=before,
            after={**period, "status": "active", "agreement": agreement.code,
                   "nik": mask_nik(nik), "funded_by": agreement.funding_source_code,
@@ -384,6 +407,7 @@ def card_data(session: Session, principal: Principal, number: str) -> CardData:
         raise NotFound(f"kartu {number[:20]} tidak ditemukan di loket ini")
     card, membership, worker = found
     record(session, actor=principal.actor, action="counter.card_print", entity="counter_card",
+           pemda_id=principal.pemda_id,
            entity_id=card.id, detail={"number": card.number, "nik": mask_nik(worker.nik)})
     return CardData(number=card.number, kpj=membership.kpj, name=worker.name,
                     nik_masked=mask_nik(worker.nik), programmes=membership.program_list,
@@ -404,6 +428,7 @@ def verify_card(session: Session, code: str, *, client: str = "-",
     valid = membership is not None and membership.covered_on(day)
     until = membership.end_date if valid and membership is not None else None
     record(session, actor=f"anon:{client}", action="counter.card_verify",
+           pemda_id=pemda_id_of(session, card.counter_id) if card is not None else None,
            entity="counter_card", entity_id=card.id if card is not None else None,
            detail={"valid": valid, "on": day})
     return CardStatus(valid, until)

@@ -29,6 +29,7 @@ from lindung.enrollment.models import Membership
 from lindung.enrollment.report import write_report
 from lindung.enrollment.service import ImportReport, import_roster
 from lindung.errors import InvalidInput
+from lindung.limits import MAX_UPLOAD_BYTES
 
 
 def importable_agreements(session: Session, principal: Principal) -> list[Agreement]:
@@ -46,18 +47,22 @@ def import_for(session: Session, principal: Principal, path: Path, code: str, *,
     agreement = agreement_in_scope(session, principal, code)
     if phase is not None and phase not in {p.number for p in agreement.phases}:
         raise InvalidInput(f"PKS {code} tidak memiliki tahap {phase}", "phase")
-    agency = principal.organisation_name if principal.role == "opd_operator" else None
+    # An OPD or village operator imports only their own people (their scope of members).
+    agency = principal.organisation_name if principal.scope_role == "opd_operator" else None
+    village = principal.region_code if principal.scope_role == "village_operator" else None
     return import_roster(session, path, agreement.code, actor=principal.actor, dry_run=dry_run,
-                         all_or_nothing=all_or_nothing, phase=phase, agency=agency)
+                         all_or_nothing=all_or_nothing, phase=phase, agency=agency,
+                         village=village, principal=principal, max_bytes=MAX_UPLOAD_BYTES)
 
 
 def report_for(session: Session, principal: Principal, report: ImportReport,
                out: Path) -> Path:
     """The per-row problem report as XLSX; the download is audited (it repeats cell values)."""
     principal.require("roster.import")
-    agreement_in_scope(session, principal, report.agreement)
+    agreement = agreement_in_scope(session, principal, report.agreement)
     write_report(report, out)
     record(session, actor=principal.actor, action="roster.export_report", entity="agreement",
+           pemda_id=agreement.pemda_id,
            entity_id=report.agreement,
            detail={"file": report.file_name, "problems": report.problems.height})
     return out

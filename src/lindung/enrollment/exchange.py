@@ -9,11 +9,9 @@ the same answer changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,6 +23,7 @@ from lindung.enrollment.roster_read import read_roster
 from lindung.enrollment.service import change_status
 from lindung.errors import InvalidInput
 from lindung.registry.models import Occupation, Worker
+from lindung.spreadsheets import workbook, write_row
 
 SUBMISSION_COLUMNS = ("No", "NIK", "Nama", "Tempat Lahir", "Tgl Lahir", "Jenis Kelamin", "Alamat",
                       "Kode Desa", "No HP", "Pekerjaan", "Program", "Penghasilan/Upah",
@@ -50,14 +49,13 @@ def export_submission(session: Session, agreement_code: str, out: Path, *,
         .outerjoin(Occupation, Occupation.code == Membership.occupation_code)
         .where(Membership.agreement_id == agreement.id, Membership.status == "proposed")
         .order_by(Membership.id)).all()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(out))
+    book = workbook(out)
     try:
         sheet = book.add_worksheet("Pendaftaran")
         text = book.add_format({"num_format": "@"})
         day = book.add_format({"num_format": "dd-mm-yyyy"})
         bold = book.add_format({"bold": True})
-        sheet.write_row(0, 0, SUBMISSION_COLUMNS, bold)
+        write_row(sheet, 0, SUBMISSION_COLUMNS, text_format=bold)
         sheet.set_column(1, 1, 20, text)
         for i, (membership, worker, occupation) in enumerate(rows, start=1):
             values: list[Any] = [
@@ -66,21 +64,15 @@ def export_submission(session: Session, agreement_code: str, out: Path, *,
                 membership.programs.upper(),
                 membership.declared_income or membership.wage, membership.start_date,
                 membership.end_date, agreement.code, membership.funding_source_code.upper()]
-            for col, value in enumerate(values):
-                if col == 1:
-                    sheet.write_string(i, col, str(value), text)  # NIK stays text
-                elif isinstance(value, date):
-                    sheet.write_datetime(i, col, value, day)
-                elif value is None:
-                    sheet.write_blank(i, col, None)
-                else:
-                    sheet.write(i, col, value)
+            # Names, addresses and the NIK are written as text: never a formula or a number.
+            write_row(sheet, i, values, text_format=text, date_format=day)
             change_status(session, membership, "submitted", actor=actor,
                         reason=f"dikirim ke BPJS dalam {out.name}")
     finally:
         book.close()
     record(session, actor=actor, action="roster.export_submission", entity="agreement",
-           entity_id=agreement.code, detail={"file": out.name, "count": len(rows)})
+           entity_id=agreement.code, pemda_id=agreement.pemda_id,
+           detail={"file": out.name, "count": len(rows)})
     return SubmissionResult(agreement.code, out, len(rows))
 
 
@@ -117,6 +109,7 @@ def import_answer(session: Session, path: Path, *, actor: str,
                               "message": message})
 
     numeric = set(roster.numeric_nik_rows)
+    touched: set[int] = set()  # agreements whose members this answer changed
     for record_row in frame.iter_rows(named=True):
         row = int(record_row["row"])
         nik = (record_row.get("nik") or "").strip()
@@ -131,7 +124,10 @@ def import_answer(session: Session, path: Path, *, actor: str,
                         Membership.status.in_(("submitted", "active", "rejected"))))
         if agreement is not None:
             query = query.where(Membership.agreement_id == agreement.id)
-        found = list(session.scalars(query))
+        # A member proposed again after a refusal has one row per period under the agreement:
+        # the answer is for the newest.
+        newest = {m.agreement_id: m for m in session.scalars(query.order_by(Membership.id))}
+        found = list(newest.values())
         if not found:
             error(row, "nik", None, "tidak ada pendaftaran terkirim untuk NIK ini")
             continue
@@ -139,6 +135,7 @@ def import_answer(session: Session, path: Path, *, actor: str,
             error(row, "nik", None, "NIK terkirim pada lebih dari satu PKS; sebutkan --agreement")
             continue
         membership = found[0]
+        touched.add(membership.agreement_id)
         if status_text in ACCEPTED:
             if not kpj:
                 error(row, "kpj", None, "peserta diterima tetapi nomor KPJ kosong")
@@ -167,7 +164,13 @@ def import_answer(session: Session, path: Path, *, actor: str,
             result.rejected += 1
         else:
             error(row, "status", status_text, "status harus 'diterima' atau 'ditolak'")
+    # The event is the Pemda's whose agreements the answer concerned (one Pemda, or none).
+    pemdas = {a.pemda_id for a in session.scalars(select(Agreement)
+                                                  .where(Agreement.id.in_(touched)))}
+    if agreement is not None:
+        pemdas.add(agreement.pemda_id)
     record(session, actor=actor, action="roster.import_answer", entity="membership",
+           pemda_id=pemdas.pop() if len(pemdas) == 1 else None,
            detail={"file": path.name, **{k: v for k, v in result.to_dict().items()
                                         if k != "errors"}, "errors": len(result.errors)})
     return result

@@ -10,11 +10,12 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
     Text,
-    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -46,11 +47,23 @@ class RosterImport(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+OPEN_CONDITION = text("status IN ('proposed', 'submitted', 'active')")
+"""SQL of :data:`OPEN_STATUSES`, for the partial unique index below."""
+
+
 class Membership(Base):
-    """A worker covered under an agreement for some programmes, from a start date."""
+    """A worker covered under an agreement for some programmes, from a start date.
+
+    One row per period: a member rejected by BPJS, or ended, may be proposed again under the
+    same agreement; that is a new row (the old one keeps its dates, status and history). At
+    most one row per worker and agreement is open (proposed, submitted or active).
+    """
 
     __tablename__ = "membership"
-    __table_args__ = (UniqueConstraint("worker_id", "agreement_id"),)
+    __table_args__ = (
+        Index("uq_membership_open_worker_agreement", "worker_id", "agreement_id", unique=True,
+              sqlite_where=OPEN_CONDITION, postgresql_where=OPEN_CONDITION),
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import xlsxwriter
-
 from lindung.enrollment.service import ImportReport
+from lindung.spreadsheets import workbook, write_cell, write_row
 
 PROBLEM_HEADERS = ("Baris", "Kolom", "Isi sel", "Masalah", "Yang harus dilakukan", "Tingkat")
 FIELD_LABELS = {"nik": "NIK", "name": "Nama", "birth_date": "Tgl Lahir",
@@ -17,8 +16,7 @@ FIELD_LABELS = {"nik": "NIK", "name": "Nama", "birth_date": "Tgl Lahir",
 
 def write_report(report: ImportReport, out: Path) -> Path:
     """Summary sheet plus one line per problem (row as the operator sees it, header = 1)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(out))
+    book = workbook(out)
     try:
         bold = book.add_format({"bold": True})
         text = book.add_format({"num_format": "@"})
@@ -30,14 +28,14 @@ def write_report(report: ImportReport, out: Path) -> Path:
                  ("Uji coba (tidak disimpan)", "ya" if report.dry_run else "tidak"),
                  ("Disimpan", "ya" if report.committed else "tidak")]
         for i, (label, value) in enumerate(lines):
-            summary.write(i, 0, label, bold)
-            summary.write(i, 1, value)
+            write_cell(summary, i, 0, label, text_format=bold)
+            write_cell(summary, i, 1, value)
         for j, note in enumerate(report.notes):
-            summary.write(len(lines) + 1 + j, 0, note)
+            write_cell(summary, len(lines) + 1 + j, 0, note)
         summary.set_column(0, 0, 34)
         summary.set_column(1, 1, 40)
         sheet = book.add_worksheet("Masalah")
-        sheet.write_row(0, 0, PROBLEM_HEADERS, bold)
+        write_row(sheet, 0, PROBLEM_HEADERS, text_format=bold)
         for i, r in enumerate(report.problems.iter_rows(named=True), start=1):
             sheet.write_number(i, 0, r["row"])
             sheet.write_string(i, 1, FIELD_LABELS.get(r["field"], r["field"]))

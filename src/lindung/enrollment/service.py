@@ -16,12 +16,25 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import BigInteger, String, any_, bindparam, func, insert, literal, null, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    String,
+    and_,
+    any_,
+    bindparam,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from lindung.accounts.permissions import Principal
 from lindung.agreements.models import Agreement, FundingSource
-from lindung.agreements.service import count_open_memberships, get_agreement
+from lindung.agreements.service import count_open_memberships, get_agreement, lock_agreement
 from lindung.audit.service import record
 from lindung.db import bulk_insert, utcnow
 from lindung.enrollment.models import (
@@ -33,8 +46,8 @@ from lindung.enrollment.models import (
 )
 from lindung.enrollment.roster_read import read_roster, validate_roster
 from lindung.errors import Conflict, InvalidInput, NotFound
-from lindung.registry.models import Occupation, Worker
-from lindung.registry.normalize import name_key
+from lindung.registry.models import Occupation, Worker, occupation_in_reach
+from lindung.registry.normalize import name_key, to_name_key
 from lindung.rules import ROW_ERRORS, contributions
 
 CHUNK = 20_000
@@ -135,13 +148,15 @@ def _rows_problem(frame: pl.DataFrame, field_name: str, value: pl.Expr | None, m
     )
 
 
-def _occupation_frame(session: Session) -> pl.DataFrame:
-    """One row per way of writing an occupation (code, name, aliases) -> its code and group."""
+def _occupation_frame(session: Session, pemda_id: int | None) -> pl.DataFrame:
+    """One row per way of writing an occupation (code, name, aliases) -> its code and group:
+    the central taxonomy and the entries of the agreement's own Pemda (theirs first)."""
     keys: list[str] = []
     codes: list[str] = []
     groups: list[str] = []
     risks: list[int | None] = []
-    for o in session.scalars(select(Occupation)):
+    for o in session.scalars(select(Occupation).where(occupation_in_reach(pemda_id))
+                             .order_by(Occupation.pemda_id.is_(None), Occupation.code)):
         for alias in (o.code, o.code.replace("_", " "), o.name, *o.aliases):
             keys.append(alias)
             codes.append(o.code)
@@ -157,18 +172,31 @@ def _occupation_frame(session: Session) -> pl.DataFrame:
 def import_roster(
     session: Session, path: Path, agreement_code: str, *, actor: str, dry_run: bool = False,
     all_or_nothing: bool = False, phase: int | None = None, today: date | None = None,
-    progress: Progress | None = None, agency: str | None = None,
+    progress: Progress | None = None, agency: str | None = None, village: str | None = None,
+    principal: Principal | None = None, max_bytes: int | None = None,
 ) -> ImportReport:
     """Validate a roster against the agreement and, unless ``dry_run``, enrol its valid rows.
 
     With ``all_or_nothing`` a single error means nothing is written. Runs in the caller's
-    transaction: the caller commits (or the whole import is rolled back). ``agency`` is the OPD
-    recorded on rows whose file gives none (an OPD operator's own upload).
+    transaction: the caller commits (or the whole import is rolled back).
+
+    ``agency`` (an OPD operator's own OPD) and ``village`` (a village operator's village) bound
+    the rows: a row without one is recorded as the operator's, a row naming another is refused.
+    ``principal``: whose eyes the report is for; of a person already enrolled under an
+    agreement outside that principal's scope, the report says only that, never which agreement
+    (None: the installation's own shell, which sees everything). A commit locks the agreement
+    first, so two imports into it run one after the other and the second finds the first's
+    members unchanged.
+
+    A dry run is audited as a lookup (it reads who is already registered); a commit as the
+    import.
     """
     today = today or date.today()
     tick: Progress = progress or (lambda _stage, _done, _total: None)
     agreement = get_agreement(session, agreement_code)
-    roster = read_roster(path)
+    if not dry_run:
+        lock_agreement(session, agreement)
+    roster = read_roster(path)  # PENDING max_bytes
     tick("baca", 1, 1)
     if roster.file_errors:
         problems = _problems(_problem(1, "(berkas)", path.name, message,
@@ -185,11 +213,28 @@ def import_roster(
     funding = session.get(FundingSource, agreement.funding_source_code)
     assert funding is not None
     clean = (validation.clean
-             .with_columns(pl.col("agency").fill_null(agency) if agency else pl.col("agency"),
-                           name_key(validation.clean["occupation"].fill_null(""))
+             .with_columns(name_key(validation.clean["occupation"].fill_null(""))
                            .alias("occupation_key"))
-             .join(_occupation_frame(session), on="occupation_key", how="left")
+             .join(_occupation_frame(session, agreement.pemda_id), on="occupation_key",
+                   how="left")
              .sort("row"))
+    if agency is not None:
+        others = clean.filter(pl.col("agency").is_not_null()
+                              & (name_key(clean["agency"].fill_null("")) != to_name_key(agency)))
+        problem_parts.append(_rows_problem(
+            others, "agency", pl.col("agency"),
+            pl.lit(f"baris ini untuk OPD lain; Anda hanya dapat mendaftarkan pekerja {agency}"),
+            "kosongkan kolom OPD atau serahkan baris ini kepada operator OPD tersebut"))
+        clean = clean.with_columns(pl.lit(agency).alias("agency"))
+    if village is not None:
+        others = clean.filter(pl.col("village_code").is_not_null()
+                              & (pl.col("village_code") != village))
+        problem_parts.append(_rows_problem(
+            others, "village", pl.col("village_code"),
+            pl.lit(f"baris ini untuk desa/kelurahan lain; Anda hanya dapat mendaftarkan warga "
+                   f"desa/kelurahan Anda ({village})"),
+            "kosongkan kolom desa atau serahkan baris ini kepada operator desanya"))
+        clean = clean.with_columns(pl.col("village_code").fill_null(village))
     unknown = clean.filter(pl.col("occupation").is_not_null()
                            & (pl.col("occupation").str.strip_chars() != "")
                            & pl.col("occupation_code").is_null())
@@ -248,7 +293,14 @@ def import_roster(
     unchanged = pl.DataFrame(schema={"row": pl.Int64})
     if known.height:
         here = clean.join(known, on="nik", how="inner")
-        renamed = here.filter(pl.col("name_key").is_not_null()
+        if principal is not None:
+            # Of someone registered only outside the principal's scope, nothing is said here:
+            # not even that the name on file differs.
+            seen = _visible_workers(session, principal, known["worker_id"].to_list())
+            here_seen = here.filter(pl.col("worker_id").is_in(seen))
+        else:
+            here_seen = here
+        renamed = here_seen.filter(pl.col("name_key").is_not_null()
                               & pl.col("known_name_key").is_not_null()
                               & (pl.col("name_key") != pl.col("known_name_key")))
         problem_parts.append(_rows_problem(
@@ -261,16 +313,30 @@ def import_roster(
             unchanged = joined.filter(pl.col("agreement_id") == agreement.id).select("row")
             mine = set(agreement.program_list)
             others = joined.filter(pl.col("agreement_id") != agreement.id)
+            shown = (set(_visible_memberships(session, principal,
+                                              others["membership_id"].to_list()))
+                     if principal is not None else set(others["membership_id"].to_list()))
             clash_rows = []
-            for row, code, fs, programs in others.select(
-                    "row", "agreement_code", "funding", "member_programs").iter_rows():
+            for row, membership_id, code, fs, programs in others.select(
+                    "row", "membership_id", "agreement_code", "funding",
+                    "member_programs").iter_rows():
                 overlap = mine & set(programs.split(","))
-                if overlap:
+                if not overlap:
+                    continue
+                names = ", ".join(sorted(p.upper() for p in overlap))
+                if membership_id in shown:
                     clash_rows.append(_problem(
                         row, "nik", None, f"NIK sudah terdaftar pada PKS {code} (sumber dana "
-                        f"{fs.upper()}) untuk program "
-                        f"{', '.join(sorted(p.upper() for p in overlap))}",
+                        f"{fs.upper()}) untuk program {names}",
                         "hapus baris ini atau akhiri dulu kepesertaan di PKS tersebut"))
+                else:
+                    # Outside the principal's scope: only the fact that stops the row (one
+                    # person, one cover per programme), never where (docs/decisions/0009).
+                    clash_rows.append(_problem(
+                        row, "nik", None, f"orang ini sudah terdaftar untuk program {names} "
+                        "melalui PKS lain di luar wilayah kerja Anda",
+                        "hapus baris ini; bila ia harus pindah ke PKS ini, minta admin Pemda "
+                        "menghubungi kantor cabang BPJS"))
             problem_parts.append(_problems(clash_rows))
 
     problems = pl.concat(problem_parts).sort(["row", "field"], nulls_last=True)
@@ -304,12 +370,14 @@ def import_roster(
             report.notes.append("tidak ada yang disimpan: semua-atau-tidak-sama-sekali dan ada "
                                 "baris yang ditolak")
             report.accepted = 0
-        if not dry_run:
-            record(session, actor=actor, action="roster.import", entity="agreement",
-                   entity_id=agreement.code,
-                   detail={"file": path.name, "sha256": _sha256(path), "rows": report.rows,
-                           "accepted": 0, "unchanged": report.unchanged,
-                           "rejected": report.rejected, "written": False})
+        # A dry run looked people up by NIK: it is audited like any other lookup.
+        record(session, actor=actor, action="roster.dry_run" if dry_run else "roster.import",
+               entity="agreement", entity_id=agreement.code, pemda_id=agreement.pemda_id,
+               detail={"file": path.name, "sha256": _sha256(path), "rows": report.rows,
+                       "niks_looked_up": clean.height, "niks_known": known.height,
+                       "accepted": report.accepted if dry_run else 0,
+                       "unchanged": report.unchanged, "rejected": report.rejected,
+                       "written": False})
         return report
 
     # --- write: all in the caller's transaction ------------------------------------------------
@@ -360,7 +428,7 @@ def import_roster(
         .where(Membership.roster_import_id == batch.id)))
     tick("tulis riwayat", 1, 1)
     record(session, actor=actor, action="roster.import", entity="agreement",
-           entity_id=agreement.code,
+           entity_id=agreement.code, pemda_id=agreement.pemda_id,
            detail={"file": path.name, "sha256": batch.file_sha256, "rows": report.rows,
                    "accepted": report.accepted, "unchanged": report.unchanged,
                    "rejected": report.rejected, "import_id": batch.id, "written": True})
@@ -396,13 +464,44 @@ def _open_memberships(session: Session, worker_ids: list[int]) -> pl.DataFrame:
                                                         type_=ARRAY(BigInteger)))
                  if postgres else Membership.worker_id.in_(chunk))
         found.extend(tuple(r) for r in session.execute(
-            select(Membership.worker_id, Membership.agreement_id, Agreement.code,
+            select(Membership.worker_id, Membership.id, Membership.agreement_id, Agreement.code,
                    Membership.funding_source_code, Membership.programs)
             .join(Agreement, Agreement.id == Membership.agreement_id)
             .where(where, Membership.status.in_(OPEN_STATUSES))))
-    return pl.DataFrame(found, schema={"worker_id": pl.Int64, "agreement_id": pl.Int64,
-                                       "agreement_code": pl.String, "funding": pl.String,
-                                       "member_programs": pl.String}, orient="row")
+    return pl.DataFrame(found, schema={"worker_id": pl.Int64, "membership_id": pl.Int64,
+                                       "agreement_id": pl.Int64, "agreement_code": pl.String,
+                                       "funding": pl.String, "member_programs": pl.String},
+                        orient="row")
+
+
+def _in_scope(principal: Principal) -> ColumnElement[bool]:
+    """Memberships the principal may see (a query joining Membership, Agreement and Worker)."""
+    return and_(principal.agreement_filter(Agreement),
+                principal.membership_filter(Membership, Worker))
+
+
+def _visible_memberships(session: Session, principal: Principal,
+                         membership_ids: list[int]) -> list[int]:
+    """Those of ``membership_ids`` the principal may see."""
+    found: list[int] = []
+    for chunk in _chunks(membership_ids):
+        found.extend(session.scalars(
+            select(Membership.id).join(Agreement, Agreement.id == Membership.agreement_id)
+            .join(Worker, Worker.id == Membership.worker_id)
+            .where(Membership.id.in_(chunk), _in_scope(principal))))
+    return found
+
+
+def _visible_workers(session: Session, principal: Principal, worker_ids: list[int]) -> list[int]:
+    """Those of ``worker_ids`` with at least one membership the principal may see."""
+    found: list[int] = []
+    for chunk in _chunks(worker_ids):
+        found.extend(session.scalars(
+            select(Membership.worker_id).distinct()
+            .join(Agreement, Agreement.id == Membership.agreement_id)
+            .join(Worker, Worker.id == Membership.worker_id)
+            .where(Membership.worker_id.in_(chunk), _in_scope(principal))))
+    return found
 
 
 def change_status(session: Session, membership: Membership, to_status: str, *, actor: str,
@@ -431,7 +530,9 @@ def end_membership(session: Session, membership_id: int, *, reason: str, on: dat
     change_status(session, membership, "ended", actor=actor, reason=reason,
                   detail={"on": on.isoformat()})
     membership.end_reason, membership.end_date = reason, on
+    agreement = session.get(Agreement, membership.agreement_id)
     record(session, actor=actor, action="membership.end", entity="membership",
+           pemda_id=agreement.pemda_id if agreement else None,
            entity_id=membership.id, before=before,
            after={"status": "ended", "end_date": on.isoformat(), "end_reason": reason})
     return membership

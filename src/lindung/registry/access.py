@@ -19,20 +19,31 @@ from datetime import UTC, date, datetime
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from lindung.accounts.permissions import Principal
+from lindung.accounts.permissions import Forbidden, Principal
 from lindung.agreements.models import Agreement, FundingSource
 from lindung.audit.service import record
+from lindung.db import column_length
 from lindung.enrollment.models import Membership, MembershipEvent
 from lindung.errors import InvalidInput, NotFound
 from lindung.paging import Page, paginate
-from lindung.registry.models import Occupation, Region, Worker
+from lindung.registry.models import Occupation, Region, Worker, occupation_in_reach
 from lindung.registry.nik import check_nik, mask_nik
 from lindung.registry.normalize import to_name_key
 from lindung.registry.regions import dotted_code, region_name
 from lindung.registry.service import add_occupation
+from lindung.text import clean_text, required_text
 
 MIN_NAME_LETTERS = 2
 """Fewer letters or digits than this would list much of the registry, one page at a time."""
+
+NIK_LIKE = re.compile(r"[0-9]{8}")
+NAME_QUERY_REGEX = r"^[^0-9]*([0-9]{1,7}[^0-9]+)*[0-9]{0,7}$"
+"""The same rule as a whole-value pattern (the API's description, the page's input)."""
+"""Eight digits in a row in a name search are (part of) a NIK: the name search, whose words
+travel in the page's address, refuses them and points to the NIK form."""
+
+NIK_IN_NAME_SEARCH = ("pencarian nama tidak menerima NIK atau potongan NIK; gunakan formulir "
+                      "Cari menurut NIK (NIK tidak boleh tampil di alamat halaman)")
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,8 @@ def search_workers(session: Session, principal: Principal, name: str, *, page: i
                    per_page: int = 25) -> Page[WorkerSummary]:
     """Workers in scope any of whose names starts with the words typed (titles ignored)."""
     principal.require("workers.read")
+    if NIK_LIKE.search(name):
+        raise InvalidInput(NIK_IN_NAME_SEARCH, "name")
     key = to_name_key(name[:150])
     # Fewer than 2 letters (or only titles, "Hj., S.Pd.") would scan everyone: nothing matches.
     if not key or sum(c.isalnum() for c in key) < MIN_NAME_LETTERS:
@@ -138,6 +151,7 @@ def lookup_worker(session: Session, principal: Principal, nik: str) -> WorkerSum
         select(Worker.id).where(Worker.id == worker.id, _visible(principal))) is not None
     outcome = "found" if visible else "outside_scope" if worker is not None else "not_found"
     record(session, actor=principal.actor, action="worker.lookup", entity="worker",
+           pemda_id=principal.pemda_id,
            entity_id=worker.id if worker is not None else None,
            detail={"nik": mask_nik(check.nik), "result": outcome})
     return _summary(worker) if visible and worker is not None else None
@@ -186,8 +200,10 @@ def worker_profile(session: Session, principal: Principal, worker_id: int) -> Wo
 
 def list_occupations(session: Session, principal: Principal, *, group: str | None = None,
                      page: int = 1, per_page: int = 100) -> Page[Occupation]:
+    """The central taxonomy and the principal's own Pemda's entries."""
     principal.require("reference.read")
-    statement = select(Occupation).order_by(Occupation.group, Occupation.code)
+    statement = (select(Occupation).where(occupation_in_reach(principal.pemda_id))
+                 .order_by(Occupation.group, Occupation.code))
     if group:
         statement = statement.where(Occupation.group == group)
     return paginate(session, statement, page, per_page)
@@ -196,21 +212,28 @@ def list_occupations(session: Session, principal: Principal, *, group: str | Non
 def create_occupation(session: Session, principal: Principal, *, code: str, name: str,
                       group: str, default_segment: str, risk_class: int | None = None,
                       aliases: list[str] | None = None) -> Occupation:
-    """An admin extends the taxonomy (audited by the registry service)."""
+    """A Pemda's admin adds an occupation for their own Pemda's agreements and counters
+    (audited by the registry service); the central taxonomy is the installation's, changed
+    only at the server's command line."""
     principal.require("occupations.write")
-    code, name, group = code.strip().lower(), name.strip(" "), group.strip().lower()
-    if not name or any(ord(c) < 32 or ord(c) == 127 for c in name):
-        raise InvalidInput("nama pekerjaan wajib diisi, tanpa karakter kendali", "name")
-    for field, value in (("code", code), ("group", group)):
+    if principal.pemda_id is None:
+        raise Forbidden("hanya admin Pemda yang dapat menambah pekerjaan untuk Pemda-nya")
+    code, group = code.strip().lower(), group.strip().lower()
+    name = required_text(name, label="nama pekerjaan", field="name",
+                         max_length=column_length(Occupation, "name"))
+    for field, label, value in (("code", "kode", code), ("group", "kelompok", group)):
         if not re.fullmatch(r"[a-z0-9_]{1,40}", value):
-            raise InvalidInput(f"{field}: huruf kecil, angka dan garis bawah saja, paling "
+            raise InvalidInput(f"{label}: huruf kecil, angka dan garis bawah saja, paling "
                                "panjang 40 (contoh: sopir_angkot)", field)
-    if len(name) > 120:
-        raise InvalidInput("nama paling panjang 120 karakter", "name")
+    written = [clean_text(a, label="nama lain", field="aliases", max_length=80)
+               for a in (aliases or [])[:31]]
+    kept = [a for a in written if a]
+    if len(kept) > 30:
+        raise InvalidInput("paling banyak 30 nama lain", "aliases")
     occupation = add_occupation(session, code=code, name=name, group=group,
                                 default_segment=default_segment, actor=principal.actor,
-                                risk_class=risk_class,
-                                aliases=[a.strip() for a in aliases or [] if a.strip()])
+                                risk_class=risk_class, aliases=kept,
+                                pemda_id=principal.pemda_id)
     session.flush()
     return occupation
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, SmallInteger, String, Text
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Date,
+    DateTime,
+    ForeignKey,
+    SmallInteger,
+    String,
+    Text,
+    or_,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lindung.db import Base, BigIntPK, JSONType, utcnow
@@ -24,7 +34,12 @@ class Region(Base):
 
 
 class Occupation(Base):
-    """An occupation of the taxonomy, with the segment and JKK risk class it defaults to."""
+    """An occupation of the taxonomy, with the segment and JKK risk class it defaults to.
+
+    Central entries (``pemda_id`` null: the built-in taxonomy and what an installation's
+    administrator adds at the command line) serve every Pemda; an entry a Pemda's admin adds
+    belongs to that Pemda and is offered and matched only in its agreements and counters.
+    """
 
     __tablename__ = "occupation"
 
@@ -35,6 +50,7 @@ class Occupation(Base):
     risk_class: Mapped[int | None] = mapped_column(SmallInteger)
     aliases: Mapped[list[str]] = mapped_column(JSONType, default=list)
     builtin: Mapped[bool] = mapped_column(Boolean, default=True)
+    pemda_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
 
 
 class Worker(Base):
@@ -55,3 +71,10 @@ class Worker(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
                                                  onupdate=utcnow)
+
+
+def occupation_in_reach(pemda_id: int | None) -> ColumnElement[bool]:
+    """Occupations a Pemda's agreements and counters may use: the central taxonomy and the
+    Pemda's own entries (``pemda_id`` None: the central taxonomy only)."""
+    central = Occupation.pemda_id.is_(None)
+    return central if pemda_id is None else or_(central, Occupation.pemda_id == pemda_id)

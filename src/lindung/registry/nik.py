@@ -246,7 +246,8 @@ def mask_niks(nik: pl.Series) -> pl.Series:
 
 
 def mask_nik(nik: str) -> str:
-    """:func:`mask_niks` of one value, in plain Python (it runs on every counter call)."""
+    """:func:`mask_niks` of one value, in plain Python (it runs on every counter call); a value
+    far longer than a NIK (whatever a client sent) is masked to at most 20 characters."""
     if len(nik) < 12:
-        return "*" * len(nik)
-    return nik[:4] + "*" * (len(nik) - 8) + nik[-4:]
+        return "*" * min(len(nik), 20)
+    return nik[:4] + "*" * min(len(nik) - 8, 12) + nik[-4:]

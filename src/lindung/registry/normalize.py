@@ -19,6 +19,8 @@ from typing import NamedTuple
 
 import polars as pl
 
+from lindung.text import INVISIBLE_PATTERN, INVISIBLE_WHAT_TO_DO, SPACES_PATTERN
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -50,8 +52,14 @@ class NormalizeError(ValueError):
 
 DATE_EXAMPLE = "tulis tanggal seperti 12-03-1975"
 
+INVISIBLE_KINDS = "karakter kendali, lebar-nol, pembalik arah tulisan atau kode tak terpakai"
+"""What :data:`lindung.text.INVISIBLE_PATTERN` refuses, in words, for the messages."""
+
 ISSUES: Mapping[str, Issue] = {
     "name_missing": Issue("nama kosong", "isi nama lengkap sesuai KTP"),
+    "name_invisible": Issue(
+        f"nama berisi karakter tak terlihat ({INVISIBLE_KINDS})", INVISIBLE_WHAT_TO_DO
+    ),
     "phone_characters": Issue(
         "nomor HP berisi huruf atau tanda yang tidak dikenal",
         "isi satu nomor saja, hanya angka, misal 0812-3456-7890",
@@ -104,6 +112,23 @@ def _blank_to_null(expr: pl.Expr) -> pl.Expr:
     return pl.when(stripped.str.len_chars() > 0).then(stripped)
 
 
+def clean_text_expr(expr: pl.Expr) -> pl.Expr:
+    """Text as lindung stores it (see :mod:`lindung.text`): NFC, every run of white space one
+    space (a line break in an address too), no space at either end, blank as null.
+
+    Refused characters are kept, for :func:`invisible_expr` to find: folding comes first, so a
+    tab or a line break is a space and not a refused control character.
+    """
+    folded = expr.str.normalize("NFC").str.replace_all(SPACES_PATTERN, " ").str.strip_chars()
+    return pl.when(folded.str.len_chars() > 0).then(folded)
+
+
+def invisible_expr(expr: pl.Expr) -> pl.Expr:
+    """True where the (cleaned) text holds a character a person cannot see: control,
+    zero-width, bidirectional override, private-use or unassigned (:data:`INVISIBLE_PATTERN`)."""
+    return expr.str.contains(INVISIBLE_PATTERN)
+
+
 def _scalar(parsed: Parsed) -> object:
     code = parsed.error[0]
     if code is not None:
@@ -148,7 +173,9 @@ _DECEASED = r"\(\s*ALM(?:H|ARHUM|ARHUMAH)?\.?\s*\)"
 
 def _name_keys(frame: pl.DataFrame) -> pl.DataFrame:
     col = pl.col
-    upper = col("v").str.strip_chars().str.to_uppercase().str.replace_all(_DECEASED, " ")
+    # NFC first: an "e" + combining accent is one letter, not a letter and a word break.
+    upper = (col("v").str.normalize("NFC").str.strip_chars().str.to_uppercase()
+             .str.replace_all(_DECEASED, " "))
     frame = frame.select(upper.alias("u"))
     frame = frame.select(
         col("u").str.extract(r"^([^,]*)", 1).alias("head"),
@@ -182,13 +209,23 @@ def name_key(series: pl.Series) -> pl.Series:
 
 
 def clean_name(series: pl.Series) -> Parsed:
-    """Display form of a name: trimmed, single spaces, letters kept as entered."""
-    v = _blank_to_null(pl.col("v"))
-    out = _run(
-        series,
-        v.str.replace_all(r"\s+", " ").alias("value"),
-        pl.when(v.is_null()).then(pl.lit("name_missing")).alias("error"),
+    """Display form of a name: NFC, white space folded to single spaces and trimmed, letters
+    kept as entered (:func:`clean_text_expr`).
+
+    A blank name is ``name_missing``; a name holding a character a person cannot see (a
+    zero-width space, a right-to-left override that makes it display as another name) is
+    ``name_invisible`` and its value null: refused, never stored. The length is the caller's
+    to check, against the column that will store the name.
+    """
+    out = _run(series, clean_text_expr(pl.col("v")).alias("t")).select(
+        "t",
+        pl.when(pl.col("t").is_null())
+        .then(pl.lit("name_missing"))
+        .when(invisible_expr(pl.col("t")))
+        .then(pl.lit("name_invisible"))
+        .alias("error"),
     )
+    out = out.select(pl.when(pl.col("error").is_null()).then(pl.col("t")).alias("value"), "error")
     return Parsed(out["value"], out["error"])
 
 

@@ -55,19 +55,23 @@ def worker_profile(session: Session, nik: str) -> dict[str, Any]:
 
 def add_occupation(session: Session, *, code: str, name: str, group: str, default_segment: str,
                    actor: str, risk_class: int | None = None,
-                   aliases: list[str] | None = None) -> Occupation:
-    """An admin extends the taxonomy."""
+                   aliases: list[str] | None = None,
+                   pemda_id: int | None = None) -> Occupation:
+    """Extend the taxonomy: centrally (``pemda_id`` None), or for one Pemda only."""
     if session.get(Occupation, code) is not None:
-        raise Conflict(f"pekerjaan dengan kode {code!r} sudah ada")
+        # Codes are one namespace; which Pemda holds a code is not said.
+        raise Conflict(f"kode pekerjaan {code!r} sudah dipakai; pilih kode lain")
     if default_segment not in SEGMENTS:
         raise InvalidInput(f"segmen harus salah satu dari {', '.join(SEGMENTS)}",
                            "default_segment")
     if risk_class is not None and not 1 <= risk_class <= 5:
         raise InvalidInput("kelas risiko JKK harus 1 sampai 5", "risk_class")
     occupation = Occupation(code=code, name=name, group=group, default_segment=default_segment,
-                            risk_class=risk_class, aliases=aliases or [], builtin=False)
+                            risk_class=risk_class, aliases=aliases or [], builtin=False,
+                            pemda_id=pemda_id)
     session.add(occupation)
     record(session, actor=actor, action="occupation.create", entity="occupation",
+           pemda_id=occupation.pemda_id,
            entity_id=code, after={"name": name, "group": group,
                                   "default_segment": default_segment, "risk_class": risk_class,
                                   "aliases": aliases or []})

@@ -515,7 +515,10 @@ def assess_contributions(
 
     midx, month_bad = _month_codes(workers, month)
     good = midx[~month_bad]
-    lo, hi = (int(good.min()), int(good.max())) if good.size else (0, 0)
+    # No row with a usable month (an empty population, or every month refused): the tables
+    # are built for this month only, and no row reads them.
+    lo, hi = ((int(good.min()), int(good.max())) if good.size
+              else (month_index(date.today()),) * 2)
     t = _tables(params, lo, hi)
     moff = np.where(month_bad, 0, midx - lo)
 

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lindung import __version__
@@ -128,6 +129,59 @@ def _too_large(limit: int, api: bool) -> Response:
     return HTMLResponse(f'<!doctype html><html lang="id"><meta charset="utf-8"><title>Berkas '
                         f'terlalu besar</title><p>{text}.</p><p><a href="/">Kembali</a></p>',
                         status_code=413, headers={"Connection": "close"})
+
+
+VALIDATION_WORDS = {
+    "missing": "wajib diisi",
+    "int_parsing": "harus bilangan bulat", "int_type": "harus bilangan bulat",
+    "int_from_float": "harus bilangan bulat", "float_parsing": "harus angka",
+    "string_type": "harus teks", "bool_type": "harus true atau false",
+    "bool_parsing": "harus true atau false", "list_type": "harus daftar (array)",
+    "dict_type": "harus objek JSON", "model_type": "harus objek JSON",
+    "model_attributes_type": "harus objek JSON", "json_invalid": "bukan JSON yang sah",
+    "json_type": "bukan JSON yang sah", "extra_forbidden": "isian ini tidak dikenal",
+    "date_parsing": "harus tanggal seperti 2026-01-31",
+    "date_from_datetime_parsing": "harus tanggal seperti 2026-01-31",
+    "date_type": "harus tanggal seperti 2026-01-31",
+    "string_pattern_mismatch": "bentuknya tidak sesuai",
+    "enum": "bukan salah satu pilihan yang boleh", "literal_error": "bukan pilihan yang boleh",
+    "uuid_parsing": "bentuknya tidak sesuai", "value_error": "tidak valid",
+}
+"""Pydantic's error types in Bahasa Indonesia (its own messages are English)."""
+
+
+def validation_message(error: Any) -> str:
+    """One refused field of a request, in words (bounds included)."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind in ("less_than_equal", "less_than"):
+        return f"paling besar {ctx.get('le', ctx.get('lt'))}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"paling kecil {ctx.get('ge', ctx.get('gt'))}"
+    if kind == "string_too_long":
+        return f"paling panjang {ctx.get('max_length')} karakter"
+    if kind == "string_too_short":
+        return f"paling sedikit {ctx.get('min_length')} karakter"
+    if kind == "too_long":
+        return f"paling banyak {ctx.get('max_length')} isian"
+    if kind == "too_short":
+        return f"paling sedikit {ctx.get('min_length')} isian"
+    if kind == "literal_error" and ctx.get("expected"):
+        return f"harus salah satu dari {str(ctx['expected'])[:200]}"
+    if kind == "value_error" and ctx.get("error"):
+        return str(ctx["error"])[:300]  # our own validators speak Indonesian
+    return VALIDATION_WORDS.get(kind, "tidak valid")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route answers at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods:
+            match, _ = route.matches({**request.scope, "method": "__none__"})
+            if match != Match.NONE:
+                methods |= route.methods
+    return ", ".join(sorted(methods))
 
 
 def _incident() -> str:
@@ -260,6 +314,9 @@ def create_app(engine: Engine | None = None, *, secure_cookies: bool = False) ->
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 405:
+            exc = HTTPException(405, "metode ini tidak tersedia untuk alamat ini",
+                                headers={"Allow": _allowed_methods(request)})
         if _is_api(request) or exc.status_code in (401, 429):
             return JSONResponse(_error_body(f"http_{exc.status_code}", str(exc.detail)),
                                 status_code=exc.status_code, headers=exc.headers)
@@ -270,10 +327,15 @@ def create_app(engine: Engine | None = None, *, secure_cookies: bool = False) ->
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        details = [{"field": ".".join(str(p) for p in e.get("loc", ())[1:]),
-                    "message": e.get("msg", "")} for e in exc.errors()]
-        return JSONResponse(_error_body("invalid_request", "permintaan tidak valid",
-                                        details=details), status_code=422)
+        details = [{"field": ".".join(str(p) for p in e.get("loc", ())[1:])[:100],
+                    "message": validation_message(e)} for e in exc.errors()[:20]]
+        if _is_api(request):
+            one = details[0]["field"] if len(details) == 1 else None
+            return JSONResponse(_error_body("invalid_request", "permintaan tidak valid",
+                                            field=one, details=details), status_code=422)
+        words = "; ".join(f"{d['field']}: {d['message']}" if d["field"] else d["message"]
+                          for d in details)
+        return _answer(request, 422, "invalid_request", f"isian atau alamat tidak valid ({words})")
 
     from lindung.web.api import router as api_router
     from lindung.web.pages import router as pages_router

@@ -15,12 +15,14 @@ from starlette.concurrency import run_in_threadpool
 from lindung.accounts.models import ApiToken
 from lindung.accounts.permissions import Principal
 from lindung.accounts.service import (
+    RateLimiter,
     cached_token_principal,
     session_principal,
     token_limiter,
     token_principal,
 )
 from lindung.db import session_factory
+from lindung.limits import ANONYMOUS_PER_MINUTE
 from lindung.web.i18n import LANGUAGES
 
 SESSION_COOKIE = "lindung_session"
@@ -65,6 +67,26 @@ def _rate_limited(token: ApiToken) -> None:
     if not token_limiter.allow(f"token:{token.id}", token.rate_per_minute):
         raise HTTPException(429, "batas permintaan per menit terlampaui",
                             headers={"Retry-After": "60"})
+
+
+anonymous_limiter = RateLimiter()
+"""Requests per client address on the routes anyone may call."""
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+def anonymous_limit(request: Request) -> None:
+    """At most :data:`ANONYMOUS_PER_MINUTE` requests a minute per client address on a public
+    route (card verification, the sign-in page): the rest get 429 before any work or audit."""
+    key = f"anon:{request.url.path.split('/')[1]}:{client_address(request)}"
+    if not anonymous_limiter.allow(key, ANONYMOUS_PER_MINUTE):
+        raise HTTPException(429, "terlalu banyak permintaan dari alamat ini; coba lagi "
+                                 "sebentar lagi", headers={"Retry-After": "60"})
+
+
+ANONYMOUS_LIMIT: Any = Depends(anonymous_limit)
 
 
 def _from_token_cache(request: Request) -> Principal | None:

@@ -4,10 +4,11 @@ admin). Money is integer rupiah, dates are ISO strings (``2026-01-31``)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, BeforeValidator
+from fastapi import Path as ApiPath
+from pydantic import BaseModel, BeforeValidator, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,9 @@ from lindung.agreements.access import (
 )
 from lindung.agreements.models import Agreement, Organisation
 from lindung.agreements.service import PhaseTerms, quota_usage
-from lindung.web.api.common import PAGE, PER_PAGE, STRICT, errors
+from lindung.limits import MAX_CODE, MAX_PHASE, MAX_QUOTA, MAX_RUPIAH, MAX_TEXT
+from lindung.text import CODE_REGEX
+from lindung.web.api.common import PAGE, PER_PAGE, STRICT, errors, text_field, whole_number
 from lindung.web.deps import DB, api_requires, csrf_guard
 
 router = APIRouter(tags=["PKS"], dependencies=[Depends(csrf_guard)])
@@ -43,13 +46,21 @@ def _iso_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Rupiah = Annotated[int, Field(ge=0, le=MAX_RUPIAH), BeforeValidator(whole_number)]
+Quota = Annotated[int, Field(ge=1, le=MAX_QUOTA), BeforeValidator(whole_number)]
+RiskClass = Annotated[int, Field(ge=1, le=5), BeforeValidator(whole_number)]
+Code = Annotated[str, Field(min_length=1, max_length=MAX_CODE, pattern=CODE_REGEX,
+                            description="huruf, angka, - atau _; mis. METRO-2026")]
+Programs = Annotated[list[Annotated[str, Field(max_length=10)]],
+                     Field(min_length=1, max_length=5, description="mis. [\"jkk\", \"jkm\"]")]
+CodePath = Annotated[str, ApiPath(max_length=MAX_CODE, description="kode PKS")]
 
 
 class PhaseIn(BaseModel):
     model_config = STRICT
-    number: int
+    number: Annotated[int, Field(ge=1, le=MAX_PHASE), BeforeValidator(whole_number)]
     start_date: IsoDate
-    quota: int
+    quota: Quota
 
 
 class PhaseOut(PhaseIn):
@@ -116,22 +127,22 @@ class AgreementPage(BaseModel):
 
 class AgreementCreate(BaseModel):
     model_config = STRICT
-    code: str
-    region_code: str
-    segment: str
-    programs: list[str]
-    funded_by: str
+    code: Code
+    region_code: str = Field(max_length=13, description="kode wilayah Kemendagri, mis. 18.72")
+    segment: Literal["pu", "bpu", "jakon", "pmi"]
+    programs: Programs
+    funded_by: str = Field(max_length=10, description="apbd, apbdes, dbhcht, apbn, csr, self")
     start_date: IsoDate
     end_date: IsoDate
-    quota: int
-    declared_income: int | None = None
-    wage: int | None = None
-    risk_class: int | None = None
-    number: str | None = None
-    title: str | None = None
-    budget_ceiling: int | None = None
-    branch: str | None = None
-    phases: list[PhaseIn] = []
+    quota: Quota
+    declared_income: Rupiah | None = None
+    wage: Rupiah | None = None
+    risk_class: RiskClass | None = None
+    number: str | None = text_field(120, default=None)
+    title: str | None = text_field(250, default=None)
+    budget_ceiling: Rupiah | None = None
+    branch: str | None = Field(None, max_length=MAX_CODE)
+    phases: list[PhaseIn] = Field([], max_length=MAX_PHASE)
 
 
 class AmendmentCreate(BaseModel):
@@ -139,18 +150,18 @@ class AmendmentCreate(BaseModel):
 
     model_config = STRICT
     effective_date: IsoDate
-    reason: str
-    number: str | None = None
-    title: str | None = None
-    programs: list[str] | None = None
-    funded_by: str | None = None
-    declared_income: int | None = None
-    wage: int | None = None
-    risk_class: int | None = None
+    reason: str = text_field(MAX_TEXT)
+    number: str | None = text_field(120, default=None)
+    title: str | None = text_field(250, default=None)
+    programs: Programs | None = None
+    funded_by: str | None = Field(None, max_length=10)
+    declared_income: Rupiah | None = None
+    wage: Rupiah | None = None
+    risk_class: RiskClass | None = None
     start_date: IsoDate | None = None
     end_date: IsoDate | None = None
-    quota: int | None = None
-    budget_ceiling: int | None = None
+    quota: Quota | None = None
+    budget_ceiling: Rupiah | None = None
 
 
 def _codes(session: Session, agreements: list[Agreement]) -> dict[int, str]:
@@ -209,7 +220,7 @@ def list_agreements(page: int = PAGE, per_page: int = PER_PAGE,
 @router.get("/agreements/{code}", response_model=AgreementDetail,
              responses=errors(404),
             summary="PKS dengan tahap, addendum, iuran per peserta dan anggaran")
-def read_agreement(code: str, principal: Principal = Depends(MAY_AGREEMENTS_READ),
+def read_agreement(code: CodePath, principal: Principal = Depends(MAY_AGREEMENTS_READ),
                    session: Session = DB) -> AgreementDetail:
     return _detail(session, agreement_for(session, principal, code))
 
@@ -240,7 +251,7 @@ FIELDS = {"number": "number", "title": "title", "programs": "programs",
 @router.post("/agreements/{code}/amendments", response_model=AmendmentOut, status_code=201,
              responses=errors(404, 409, 422),
              summary="Addendum PKS")
-def amend_agreement(code: str, body: AmendmentCreate,
+def amend_agreement(code: CodePath, body: AmendmentCreate,
                     principal: Principal = Depends(MAY_AGREEMENTS_WRITE),
                     session: Session = DB) -> AmendmentOut:
     changes: dict[str, Any] = {}

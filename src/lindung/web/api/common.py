@@ -9,9 +9,10 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from lindung.paging import MAX_PAGE, MAX_PER_PAGE
+from lindung.text import TEXT_FORMAT
 
 T = TypeVar("T")
 STRICT = ConfigDict(strict=True, extra="forbid")
@@ -30,6 +31,15 @@ JsonInt = Annotated[int, BeforeValidator(_whole_number)]
 them first: ``Annotated[int, Field(ge=1), BeforeValidator(whole_number)]``, else the OpenAPI
 description loses them."""
 whole_number = _whole_number
+
+
+def text_field(max_length: int, *, default: Any = ..., description: str | None = None) -> Any:
+    """A free-text field: bounded, and documented as :data:`~lindung.text.TEXT_FORMAT` (no
+    control, zero-width or bidi characters; the services refuse them with a message)."""
+    note = ("teks biasa, tanpa karakter kendali, tak terlihat atau pembalik arah tulisan; "
+            f"paling panjang {max_length} karakter")
+    return Field(default, max_length=max_length, json_schema_extra={"format": TEXT_FORMAT},
+                 description=f"{description}; {note}" if description else note)
 
 
 class Strict(BaseModel):

@@ -6,9 +6,10 @@ The NIK travels only in request bodies. A coverage check answers three fields an
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
+from fastapi import Path as ApiPath
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -18,6 +19,8 @@ from lindung.accounts.permissions import Principal
 from lindung.counter import card, service
 from lindung.db import transaction
 from lindung.formatting import format_rupiah, terbilang_rupiah
+from lindung.limits import MAX_CODE, MAX_RUPIAH
+from lindung.web.api.common import errors, text_field
 from lindung.web.deps import DB, api_requires, engine_of
 
 router = APIRouter(tags=["loket"])
@@ -25,10 +28,17 @@ CAN_CHECK = api_requires("coverage.check")
 CAN_ENROL = api_requires("counter.enrol")
 
 
+NikText = Annotated[str, Field(
+    max_length=64, description="16 digit NIK, sebagai teks",
+    # Documented, not enforced by the schema: a malformed NIK reaches the service, which audits
+    # the attempt before refusing it (422).
+    json_schema_extra={"pattern": "^[0-9]{16}$"})]
+
+
 class CoverageCheckIn(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
-    nik: str = Field(description="16 digit NIK, sebagai teks")
+    nik: NikText
 
 
 class CoverageOut(BaseModel):
@@ -42,15 +52,18 @@ class CoverageOut(BaseModel):
 class EnrolmentIn(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
-    nik: str = Field(description="16 digit NIK, sebagai teks")
-    name: str
+    nik: NikText
+    name: str = text_field(150, description="nama sesuai KTP")
     # JSON has no date type: the ISO text is read as a date (strict mode would refuse any text)
     birth_date: date = Field(strict=False, description="YYYY-MM-DD, sama dengan tanggal di NIK")
     sex: Literal["L", "P"]
-    phone: str | None = None
-    occupation: str = Field(description="kode pekerjaan transportasi: sopir, sopir_truk, ...")
-    declared_income: int = Field(1_000_000, description="penghasilan yang dilaporkan (BPU)")
-    months: int = Field(description="lama pembayaran: payment.bpu.advance_terms (1, 3, 6, 12)")
+    phone: str | None = Field(None, max_length=30)
+    occupation: str = Field(max_length=MAX_CODE,
+                            description="kode pekerjaan transportasi: sopir, sopir_truk, ...")
+    declared_income: int = Field(1_000_000, ge=0, le=MAX_RUPIAH,
+                                 description="penghasilan yang dilaporkan (BPU)")
+    months: int = Field(ge=1, le=120,
+                        description="lama pembayaran: payment.bpu.advance_terms (1, 3, 6, 12)")
     funded_by: Literal["self", "apbd"]
 
 
@@ -87,6 +100,7 @@ async def coverage_check(body: CoverageCheckIn, request: Request,
 
 
 @router.post("/counter-enrolments", response_model=EnrolmentOut, status_code=201,
+             responses=errors(409, 422),
              summary="Daftarkan pengemudi di loket")
 def counter_enrolment(body: EnrolmentIn, request: Request, session: Session = DB,
                       principal: Principal = Depends(CAN_ENROL)
@@ -106,8 +120,9 @@ def counter_enrolment(body: EnrolmentIn, request: Request, session: Session = DB
 
 @router.get("/counter-enrolments/{number}/card", response_class=Response,
             summary="Kartu peserta (PDF, ukuran kartu 85,6 × 54 mm)",
-            responses={200: {"content": {"application/pdf": {}}}})
-def counter_card_pdf(number: str, request: Request, session: Session = DB,
+            responses={200: {"content": {"application/pdf": {}}}, **errors(404)})
+def counter_card_pdf(number: Annotated[str, ApiPath(max_length=20)], request: Request,
+                     session: Session = DB,
                      principal: Principal = Depends(CAN_ENROL)) -> Response:
     pdf = card.card_pdf(session, principal, number,
                         base_url=card.public_base_url(str(request.base_url)))

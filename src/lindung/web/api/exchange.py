@@ -4,21 +4,23 @@ XLSX (proposed members become submitted) and the branch's answer (KPJ numbers, r
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import Path as ApiPath
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from lindung.accounts.permissions import Principal
 from lindung.enrollment.access import answer_for, export_for
+from lindung.limits import MAX_CODE
 from lindung.tempfiles import temporary_directory
 from lindung.web import uploads
 from lindung.web.api.common import errors
 from lindung.web.deps import DB, api_requires, csrf_guard
 
-AGREEMENT_FIELD = Form(..., min_length=1, max_length=40, description="Kode PKS")
+AGREEMENT_FIELD = Form(..., min_length=1, max_length=MAX_CODE, description="Kode PKS")
 
 
 def submission_download(session: Session, principal: Principal, code: str) -> Response:
@@ -60,7 +62,8 @@ class AnswerReport(BaseModel):
              responses={200: {"content": {XLSX: {}},
                               "description": "XLSX; X-Lindung-Count = jumlah peserta"},
                         **errors(404)})
-def submission(code: str, principal: Principal = Depends(MAY_EXCHANGE_EXPORT),
+def submission(code: Annotated[str, ApiPath(max_length=MAX_CODE)],
+               principal: Principal = Depends(MAY_EXCHANGE_EXPORT),
                session: Session = DB) -> Response:
     return submission_download(session, principal, code)
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from lindung.accounts.permissions import Principal
 from lindung.registry import access
-from lindung.web.api.common import PAGE, PageOut, Strict, errors, whole_number
+from lindung.web.api.common import PAGE, PageOut, Strict, errors, text_field, whole_number
 from lindung.web.deps import DB, api_requires
 
 router = APIRouter(tags=["data rujukan"])
@@ -29,20 +29,15 @@ class OccupationOut(Strict):
     builtin: bool
 
 
-NAME_PATTERN = r"^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$"
-"""Something besides spaces, and no control characters (what the registry service accepts)."""
-
-
 class OccupationIn(Strict):
     code: str = Field(pattern=r"^[a-z0-9_]{1,40}$", description="misalnya sopir_angkot")
-    name: str = Field(max_length=120, pattern=NAME_PATTERN)
+    name: str = text_field(120)
     group: str = Field(pattern=r"^[a-z0-9_]{1,40}$",
                        description="transport, tobacco, community, ...")
     default_segment: Literal["pu", "bpu", "jakon", "pmi"]
     risk_class: Annotated[int, Field(ge=1, le=5), BeforeValidator(whole_number)] | None = Field(
         default=None, description="kelas risiko JKK (1-5)")
-    aliases: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(
-        default_factory=list, max_length=30)
+    aliases: list[Annotated[str, text_field(80)]] = Field(default_factory=list, max_length=30)
 
 
 class RegionOut(Strict):

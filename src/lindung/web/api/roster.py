@@ -9,11 +9,13 @@ from sqlalchemy.orm import Session
 
 from lindung.accounts.permissions import Principal
 from lindung.enrollment.access import import_for
+from lindung.limits import MAX_CODE, MAX_PHASE
 from lindung.web import uploads
 from lindung.web.api.common import errors
 from lindung.web.deps import DB, api_requires, csrf_guard
 
-AGREEMENT_FIELD = Form(..., min_length=1, max_length=40, description="Kode PKS")
+AGREEMENT_FIELD = Form(..., min_length=1, max_length=MAX_CODE, description="Kode PKS")
+PHASE_FIELD = Form(None, ge=1, le=MAX_PHASE, description="Tahap PKS (nomor)")
 
 router = APIRouter(tags=["daftar peserta"], dependencies=[Depends(csrf_guard)])
 MAY_ROSTER_IMPORT = api_requires("roster.import")
@@ -64,7 +66,7 @@ def _run(session: Session, principal: Principal, file: UploadFile, agreement: st
              summary="Periksa daftar peserta tanpa menyimpan")
 def roster_dry_run(file: UploadFile = File(...),
                    agreement: str = AGREEMENT_FIELD,
-                   phase: int | None = Form(None),
+                   phase: int | None = PHASE_FIELD,
                    principal: Principal = Depends(MAY_ROSTER_IMPORT),
                    session: Session = DB) -> RosterReport:
     return _run(session, principal, file, agreement, dry_run=True, all_or_nothing=False,
@@ -76,7 +78,7 @@ def roster_dry_run(file: UploadFile = File(...),
              summary="Impor daftar peserta (baris yang sah, atau semua-atau-tidak-sama-sekali)")
 def roster_import(file: UploadFile = File(...),
                    agreement: str = AGREEMENT_FIELD,
-                  all_or_nothing: bool = Form(False), phase: int | None = Form(None),
+                  all_or_nothing: bool = Form(False), phase: int | None = PHASE_FIELD,
                   principal: Principal = Depends(MAY_ROSTER_IMPORT),
                   session: Session = DB) -> RosterReport:
     return _run(session, principal, file, agreement, dry_run=False,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from lindung.accounts.permissions import Principal
 from lindung.errors import InvalidInput
 from lindung.registry import access
+from lindung.registry.access import NAME_QUERY_REGEX
 from lindung.web.api.common import PAGE, PER_PAGE, PageOut, Strict, error_response, errors
 from lindung.web.deps import DB, api_requires
 
@@ -83,9 +84,11 @@ def _profile(session: Session, principal: Principal, worker_id: int) -> ProfileO
 
 @router.get("/workers", response_model=PageOut[WorkerOut], responses=errors(422),
             summary="Cari pekerja menurut nama (di wilayah kewenangan)")
-def search(name: str = Query(min_length=2, max_length=150,
+def search(name: str = Query(min_length=2, max_length=150, pattern=NAME_QUERY_REGEX,
                              description="awal kata nama (sekurang-kurangnya 2 huruf/angka; "
-                                         "yang kurang dijawab 422)"),
+                                         "yang kurang dijawab 422); tanpa NIK atau potongan "
+                                         "NIK (8 angka berurutan): cari NIK lewat "
+                                         "POST /workers/lookup"),
            page: int = PAGE, per_page: int = PER_PAGE,
            principal: Principal = READ,
            session: Session = DB) -> PageOut[WorkerOut]:
@@ -108,14 +111,14 @@ def lookup(body: NikLookup, principal: Principal = READ,
     return _profile(session, principal, found.id)
 
 
-@router.get("/workers/{worker_id}", response_model=ProfileOut, responses=errors(404, 422),
+@router.get("/workers/{worker_id:int}", response_model=ProfileOut, responses=errors(404, 422),
             summary="Seorang pekerja dengan kepesertaan dan riwayatnya")
 def profile(worker_id: WorkerId, principal: Principal = READ,
             session: Session = DB) -> ProfileOut:
     return _profile(session, principal, worker_id)
 
 
-@router.get("/workers/{worker_id}/memberships", response_model=PageOut[MembershipOut],
+@router.get("/workers/{worker_id:int}/memberships", response_model=PageOut[MembershipOut],
             responses=errors(404, 422), summary="Kepesertaan seorang pekerja")
 def memberships(worker_id: WorkerId, page: int = PAGE, per_page: int = PER_PAGE,
                 principal: Principal = READ,

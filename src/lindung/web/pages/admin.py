@@ -3,15 +3,19 @@ constraints, and API tokens (list, create with the secret shown once, revoke).""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from lindung.accounts import access as tokens
 from lindung.accounts.permissions import Principal
 from lindung.errors import Conflict, InvalidInput, LindungError
+from lindung.limits import MAX_INT_ID
 from lindung.registry import access as registry
 from lindung.rules.contributions import SEGMENTS
+from lindung.web import forms
 from lindung.web.deps import DB, page_requires
 from lindung.web.pages.workers import render
 
@@ -50,13 +54,12 @@ def add_occupation(request: Request, code: str = Form(""), name: str = Form(""),
                    principal: Principal = WRITE_OCCUPATIONS,
                    session: Session = DB) -> Response:
     try:
-        if risk_class.strip() and not risk_class.strip().isdigit():
-            raise InvalidInput("kelas risiko JKK harus 1 sampai 5", "risk_class")
         registry.create_occupation(
-            session, principal, code=code, name=name, group=group,
-            default_segment=default_segment,
-            risk_class=int(risk_class) if risk_class.strip() else None,
-            aliases=aliases.split(","))
+            session, principal, code=code[:100], name=name[:1000], group=group[:100],
+            default_segment=default_segment[:10],
+            risk_class=forms.number(risk_class, label="kelas risiko JKK", field="risk_class",
+                                    low=1, high=5),
+            aliases=aliases[:5000].split(","))
     except (InvalidInput, Conflict) as exc:  # raised before anything is written
         return _settings(request, session, principal, error=str(exc), status=_status(exc))
     return RedirectResponse("/pengaturan#pekerjaan", status_code=303)
@@ -78,7 +81,8 @@ def create_token(request: Request, name: str = Form(""), organisation: str = For
 
 
 @router.post("/pengaturan/token/{token_id}/cabut", include_in_schema=False)
-def revoke_token(token_id: int, principal: Principal = MANAGE_TOKENS,
+def revoke_token(token_id: Annotated[int, Path(ge=1, le=MAX_INT_ID)],
+                 principal: Principal = MANAGE_TOKENS,
                  session: Session = DB) -> Response:
     tokens.withdraw_token(session, principal, token_id)
     return RedirectResponse("/pengaturan#token", status_code=303)

@@ -28,15 +28,18 @@ from lindung.agreements.models import Agreement, FundingSource, Organisation
 from lindung.agreements.service import PhaseTerms, quota_usage
 from lindung.db import session_factory
 from lindung.errors import InvalidInput, LindungError
-from lindung.rules.contributions import SEGMENTS
-from lindung.web import texts_enrolment  # noqa: F401  (registers the page words)
+from lindung.limits import MAX_PHASE, MAX_QUOTA, MAX_RUPIAH
+from lindung.rules.contributions import PROGRAMMES, SEGMENTS
+from lindung.web import (
+    forms,
+    texts_enrolment,  # noqa: F401  (registers the page words)
+)
 from lindung.web.deps import DB, engine_of, language, page_requires
 from lindung.web.templating import templates
 
 router = APIRouter()
 MAY_AGREEMENTS_READ = page_requires("agreements.read")
 MAY_AGREEMENTS_WRITE = page_requires("agreements.write")
-PROGRAMS = ("jkk", "jkm", "jht", "jp", "jkp")
 PER_PAGE = 50
 
 
@@ -56,52 +59,38 @@ def refused(session: Session, request: Request) -> Session:
 
 # --- reading form fields, naming the field that is wrong --------------------------------------
 
-
-def _text(form: Any, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
+_text = forms.text
 
 
-def _int(form: Any, name: str, label: str, *, required: bool = False) -> int | None:
-    raw = _text(form, name).replace(".", "").replace("Rp", "").replace(" ", "")
-    if not raw:
-        if required:
-            raise InvalidInput(f"{label} wajib diisi", name)
-        return None
-    if not raw.isdigit():
-        raise InvalidInput(f"{label} harus bilangan bulat, bukan {_text(form, name)!r}", name)
-    return int(raw)
-
-
-def _date(form: Any, name: str, label: str, *, required: bool = False) -> date | None:
-    raw = _text(form, name)
-    if not raw:
-        if required:
-            raise InvalidInput(f"{label} wajib diisi", name)
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise InvalidInput(f"{label} harus tanggal seperti 2026-01-31, bukan {raw!r}",
-                           name) from exc
+def _money(form: Any, name: str, label: str) -> int | None:
+    return forms.form_number(form, name, label=label, low=0, high=MAX_RUPIAH)
 
 
 def _phases(text: str) -> list[PhaseTerms]:
+    """One phase per line, ``NOMOR;TANGGAL;KUOTA`` (``:`` also accepted)."""
     phases = []
-    for line in (raw.strip() for raw in text.splitlines()):
-        if not line:
-            continue
-        try:
-            number, start, quota = (part.strip() for part in line.replace(":", ";").split(";"))
-            phases.append(PhaseTerms(int(number), date.fromisoformat(start), int(quota)))
-        except ValueError as exc:
-            raise InvalidInput(f"tahap harus berbentuk NOMOR;TANGGAL;KUOTA, "
-                               f"mis. 1;2026-01-01;1200, bukan {line!r}", "phases") from exc
+    lines = [raw.strip() for raw in text.splitlines() if raw.strip()]
+    if len(lines) > MAX_PHASE:
+        raise InvalidInput(f"paling banyak {MAX_PHASE} tahap", "phases")
+    for n, line in enumerate(lines, start=1):
+        parts = [part.strip() for part in line.replace(":", ";").split(";")]
+        if len(parts) != 3:
+            raise InvalidInput(f"tahap baris {n} harus berbentuk NOMOR;TANGGAL;KUOTA, "
+                               "mis. 1;2026-01-01;1200", "phases")
+        label = f"tahap baris {n}:"
+        number = forms.number(parts[0], label=f"{label} nomor", field="phases", low=1,
+                              high=MAX_PHASE, required=True)
+        start = forms.day(parts[1], label=f"{label} tanggal mulai", field="phases",
+                          required=True)
+        quota = forms.number(parts[2], label=f"{label} kuota", field="phases", low=1,
+                             high=MAX_QUOTA, required=True)
+        assert number is not None and start is not None and quota is not None
+        phases.append(PhaseTerms(number, start, quota))
     return phases
 
 
 def _form_choices(session: Session) -> dict[str, Any]:
-    return {"segments": SEGMENTS, "programs": PROGRAMS, "branches": branches(session),
+    return {"segments": SEGMENTS, "programs": PROGRAMMES, "branches": branches(session),
             "funding": list(session.scalars(select(FundingSource)
                                             .order_by(FundingSource.code)))}
 
@@ -110,14 +99,14 @@ def _form_choices(session: Session) -> dict[str, Any]:
 
 
 @router.get("/pks", include_in_schema=False)
-def agreement_list(request: Request, page: int = 1,
+def agreement_list(request: Request, page: str = "1",
                    principal: Principal = Depends(MAY_AGREEMENTS_READ),
                    session: Session = DB) -> Response:
-    page = max(page, 1)
-    agreements, total = visible_agreements(session, principal, page=page, per_page=PER_PAGE)
+    number = forms.page_number(page)
+    agreements, total = visible_agreements(session, principal, page=number, per_page=PER_PAGE)
     used = used_quota(session, [a.id for a in agreements])
     return _page(request, "agreements/list.html", principal, agreements=agreements, used=used,
-                 page=page, pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), total=total)
+                 page=number, pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), total=total)
 
 
 @router.get("/pks/baru", include_in_schema=False)
@@ -144,13 +133,17 @@ async def agreement_create(request: Request,
             session, principal, code=_text(form, "code"), region_code=_text(form, "region"),
             segment=_text(form, "segment"), programs=values["programs"],
             funded_by=_text(form, "funded_by"),
-            start=_date(form, "start", "tanggal mulai", required=True) or date.min,
-            end=_date(form, "end", "tanggal akhir", required=True) or date.min,
-            quota=_int(form, "quota", "kuota", required=True) or 0,
-            declared_income=_int(form, "income", "penghasilan"),
-            wage=_int(form, "wage", "upah"), risk_class=_int(form, "risk_class", "kelas risiko"),
+            start=forms.form_day(form, "start", label="tanggal mulai", required=True)
+            or date.min,
+            end=forms.form_day(form, "end", label="tanggal akhir", required=True) or date.min,
+            quota=forms.form_number(form, "quota", label="kuota", low=1, high=MAX_QUOTA,
+                                    required=True) or 0,
+            declared_income=_money(form, "income", "penghasilan"),
+            wage=_money(form, "wage", "upah"),
+            risk_class=forms.form_number(form, "risk_class", label="kelas risiko", low=1,
+                                         high=5),
             number=_text(form, "number") or None, title=_text(form, "title") or None,
-            budget_ceiling=_int(form, "budget_ceiling", "pagu anggaran"),
+            budget_ceiling=_money(form, "budget_ceiling", "pagu anggaran"),
             branch_code=_text(form, "branch") or None,
             phases=_phases(_text(form, "phases")))
         code = agreement.code
@@ -202,17 +195,19 @@ async def agreement_amend(code: str, request: Request,
     values["programs"] = picked
     try:
         changes: dict[str, Any] = {}
-        for name, field, label in (("quota", "quota", "kuota"),
-                                   ("budget_ceiling", "budget_ceiling", "pagu anggaran"),
-                                   ("income", "declared_income", "penghasilan"),
-                                   ("wage", "wage", "upah"),
-                                   ("risk_class", "risk_class", "kelas risiko")):
-            number = _int(form, name, label)
+        for name, field, label, high in (
+                ("quota", "quota", "kuota", MAX_QUOTA),
+                ("budget_ceiling", "budget_ceiling", "pagu anggaran", MAX_RUPIAH),
+                ("income", "declared_income", "penghasilan", MAX_RUPIAH),
+                ("wage", "wage", "upah", MAX_RUPIAH),
+                ("risk_class", "risk_class", "kelas risiko", 5)):
+            number = forms.form_number(form, name, label=label, high=high,
+                                       low=0 if high == MAX_RUPIAH else 1)
             if number is not None:
                 changes[field] = number
         for name, field, label in (("start", "start_date", "tanggal mulai"),
                                    ("end", "end_date", "tanggal akhir")):
-            day = _date(form, name, label)
+            day = forms.form_day(form, name, label=label)
             if day is not None:
                 changes[field] = day
         for name, field in (("number", "number"), ("title", "title"),
@@ -225,8 +220,9 @@ async def agreement_amend(code: str, request: Request,
             raise InvalidInput("tidak ada yang diubah: isi paling sedikit satu ketentuan baru",
                                "changes")
         amend_for(session, principal, code, changes,
-                  effective=_date(form, "effective", "tanggal berlaku", required=True)
-                  or date.min, reason=_text(form, "reason"))
+                  effective=forms.form_day(form, "effective", label="tanggal berlaku",
+                                           required=True) or date.min,
+                  reason=_text(form, "reason"))
     except LindungError as exc:
         with refused(session, request) as fresh:
             agreement = agreement_for(fresh, principal, code, write=True)

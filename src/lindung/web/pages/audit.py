@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from lindung.accounts.permissions import Principal
 from lindung.audit import access
 from lindung.web.deps import DB, page_requires
-from lindung.web.pages.workers import page_number, render
+from lindung.web.forms import page_number
+from lindung.web.pages.workers import render
 
 router = APIRouter()
 READ_AUDIT = Depends(page_requires("audit.read"))

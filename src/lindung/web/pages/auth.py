@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 from lindung.accounts.permissions import Principal
 from lindung.accounts.service import SignInRefused, sign_in, sign_out
 from lindung.web.deps import (
+    ANONYMOUS_LIMIT,
     DB,
     PRE_CSRF_COOKIE,
     SESSION_COOKIE,
+    client_address,
     language,
     optional_principal,
     page_principal,
@@ -34,7 +36,7 @@ def _signin_page(request: Request, error: str | None = None, status: int = 200) 
     return response
 
 
-@router.get("/masuk", include_in_schema=False)
+@router.get("/masuk", include_in_schema=False, dependencies=[ANONYMOUS_LIMIT])
 def signin_form(request: Request,
                 principal: Principal | None = Depends(optional_principal)) -> Response:
     if principal is not None and principal.kind == "user":
@@ -42,16 +44,16 @@ def signin_form(request: Request,
     return _signin_page(request)
 
 
-@router.post("/masuk", include_in_schema=False)
-def signin_submit(request: Request, username: str = Form(""), password: str = Form(""),
-                  csrf_token: str = Form(""), session: Session = DB) -> Response:
+@router.post("/masuk", include_in_schema=False, dependencies=[ANONYMOUS_LIMIT])
+def signin_submit(request: Request, username: str = Form("", max_length=200),
+                  password: str = Form("", max_length=1000),
+                  csrf_token: str = Form("", max_length=100), session: Session = DB) -> Response:
     expected = request.cookies.get(PRE_CSRF_COOKIE, "")
     if not expected or not secrets.compare_digest(expected, csrf_token):
         return _signin_page(request, "Sesi formulir kedaluwarsa; silakan coba lagi.", 403)
-    client = request.client.host if request.client else "-"
     try:
         secret, _web = sign_in(session, username=username.strip(), password=password,
-                               client=client)
+                               client=client_address(request))
     except SignInRefused as exc:
         return _signin_page(request, str(exc), 401)
     response = RedirectResponse("/", status_code=303)

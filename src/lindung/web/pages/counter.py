@@ -9,7 +9,6 @@ until when, nothing else.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -19,8 +18,10 @@ from sqlalchemy.orm import Session
 from lindung.accounts.permissions import Principal
 from lindung.counter import card, service
 from lindung.errors import Conflict, InvalidInput
+from lindung.limits import MAX_CODE, MAX_RUPIAH, MAX_SHORT_TEXT
 from lindung.registry.nik import check_nik
-from lindung.web.deps import DB, language, page_requires
+from lindung.web import forms
+from lindung.web.deps import ANONYMOUS_LIMIT, DB, client_address, language, page_requires
 from lindung.web.templating import templates
 
 router = APIRouter()
@@ -37,7 +38,7 @@ def _page(request: Request, principal: Principal, session: Session, status: int 
     return templates.TemplateResponse(request, "counter/loket.html", {
         "lang": language(request), "principal": principal, "csrf_token": request.state.csrf,
         "terms": service.advance_terms(day),
-        "occupations": service.transport_occupations(session),
+        "occupations": service.transport_occupations(session, principal.pemda_id),
         "can_enrol": principal.can("counter.enrol"), **context}, status_code=status)
 
 
@@ -78,21 +79,18 @@ def counter_enrol(request: Request, session: Session = DB,
             "phone": phone, "occupation": occupation, "declared_income": declared_income,
             "months": months, "funded_by": funded_by}
     try:
-        try:
-            born = date.fromisoformat(birth_date)
-        except ValueError:
-            raise InvalidInput("isi tanggal lahir sesuai KTP", "birth_date") from None
-        raw_income = declared_income.replace(".", "").strip()
-        if raw_income and not raw_income.isdigit():
-            raise InvalidInput("penghasilan ditulis dengan angka, misalnya 1000000",
-                               "declared_income")
-        income = int(raw_income) if raw_income else DEFAULT_INCOME
-        if not months.isdigit():
-            raise InvalidInput("pilih lama pembayaran", "months")
+        born = forms.day(birth_date, label="tanggal lahir (sesuai KTP)", field="birth_date",
+                         required=True)
+        income = forms.number(declared_income, label="penghasilan", field="declared_income",
+                              low=0, high=MAX_RUPIAH)
+        term = forms.number(months, label="lama pembayaran", field="months", low=1, high=120,
+                            required=True)
+        assert born is not None and term is not None
         done = service.enrol_driver(
-            session, principal, nik=nik, name=name, birth_date=born, sex=sex, phone=phone,
-            occupation=occupation, declared_income=income, months=int(months),
-            funded_by=funded_by)
+            session, principal, nik=nik[:64], name=name[:MAX_SHORT_TEXT], birth_date=born,
+            sex=sex[:2], phone=phone[:30], occupation=occupation[:MAX_CODE],
+            declared_income=DEFAULT_INCOME if income is None else income, months=term,
+            funded_by=funded_by[:10])
     except (InvalidInput, Conflict) as exc:
         return _page(request, principal, session, 409 if isinstance(exc, Conflict) else 422,
                      form=form, enrol_error=str(exc),
@@ -109,11 +107,11 @@ def counter_card(number: str, request: Request, session: Session = DB,
                     headers={"Content-Disposition": f'inline; filename="kartu-{number}.pdf"'})
 
 
-@router.get("/kartu/{code}", include_in_schema=False)
+@router.get("/kartu/{code}", include_in_schema=False, dependencies=[ANONYMOUS_LIMIT])
 def verify(code: str, request: Request, session: Session = DB) -> Response:
-    """Public: no sign-in, on purpose (anyone holding the card can scan it)."""
-    client = request.client.host if request.client else "-"
-    status = service.verify_card(session, code, client=client)
+    """Public: no sign-in, on purpose (anyone holding the card can scan it); limited per
+    client address."""
+    status = service.verify_card(session, code[:64], client=client_address(request))
     return templates.TemplateResponse(request, "counter/verify.html", {
         "lang": language(request), "principal": None, "csrf_token": None,
         "status": status})

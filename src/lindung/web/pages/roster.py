@@ -18,8 +18,9 @@ from lindung.enrollment.access import import_for, importable_agreements, report_
 from lindung.enrollment.report import FIELD_LABELS
 from lindung.enrollment.service import ImportReport
 from lindung.errors import InvalidInput, LindungError
+from lindung.limits import MAX_CODE, MAX_PHASE
 from lindung.tempfiles import temporary_directory
-from lindung.web import texts_enrolment, uploads  # noqa: F401  (texts: page words)
+from lindung.web import forms, texts_enrolment, uploads  # noqa: F401  (texts: page words)
 from lindung.web.deps import DB, language, page_requires
 from lindung.web.pages.agreements import refused
 from lindung.web.templating import templates
@@ -53,12 +54,7 @@ def _report(request: Request, principal: Principal, report: ImportReport, *, key
 
 
 def _phase(text: str) -> int | None:
-    text = text.strip()
-    if not text:
-        return None
-    if not text.isdigit():
-        raise InvalidInput(f"tahap harus nomor, bukan {text!r}", "phase")
-    return int(text)
+    return forms.number(text, label="tahap", field="phase", low=1, high=MAX_PHASE)
 
 
 @router.get("/unggah", include_in_schema=False)
@@ -68,7 +64,8 @@ def upload_form(request: Request, principal: Principal = Depends(MAY_ROSTER_IMPO
 
 
 @router.post("/unggah", include_in_schema=False)
-def upload_check(request: Request, agreement: str = Form(""), phase: str = Form(""),
+def upload_check(request: Request, agreement: str = Form("", max_length=MAX_CODE),
+                 phase: str = Form("", max_length=20),
                  all_or_nothing: bool = Form(False), file: UploadFile | None = File(None),
                  principal: Principal = Depends(MAY_ROSTER_IMPORT),
                  session: Session = DB) -> Response:
@@ -87,13 +84,19 @@ def upload_check(request: Request, agreement: str = Form(""), phase: str = Form(
         if stored is not None:
             uploads.discard(root, stored.key)
         with refused(session, request) as fresh:
-            return _form(request, principal, fresh, error=str(exc), chosen=agreement,
+            return _form(request, principal, fresh, error=str(exc), chosen=agreement[:40],
                          status=422)
+    except BaseException:
+        # Whatever went wrong, the file (full NIKs) does not stay behind.
+        if stored is not None:
+            uploads.discard(root, stored.key)
+        raise
     return _report(request, principal, report, key=stored.key, all_or_nothing=all_or_nothing)
 
 
 @router.post("/unggah/simpan", include_in_schema=False)
-def upload_save(request: Request, key: str = Form(""), all_or_nothing: bool = Form(False),
+def upload_save(request: Request, key: str = Form("", max_length=64),
+                all_or_nothing: bool = Form(False),
                 principal: Principal = Depends(MAY_ROSTER_IMPORT),
                 session: Session = DB) -> Response:
     root = uploads.upload_root(request.app.state)

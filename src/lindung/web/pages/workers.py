@@ -3,16 +3,17 @@ worker's page with masked NIK, memberships and their history, all within the use
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from lindung.accounts.permissions import Principal
 from lindung.errors import InvalidInput
-from lindung.paging import MAX_PAGE
+from lindung.limits import MAX_BIG_ID, MAX_SHORT_TEXT
 from lindung.registry import access
+from lindung.web import forms
 from lindung.web.deps import DB, language, page_requires
 from lindung.web.templating import templates
 
@@ -29,24 +30,22 @@ def render(request: Request, template: str, principal: Principal, status: int = 
         **context}, status_code=status)
 
 
-def page_number(text: str) -> int:
-    """``?hal=`` as typed by a person: anything odd is page 1."""
-    return min(int(text), MAX_PAGE) if text.isdigit() and int(text) >= 1 else 1
-
-
 @router.get("/pekerja", include_in_schema=False)
 def search_page(request: Request, nama: str = "", hal: str = "1", principal: Principal = READ,
                 session: Session = DB) -> Response:
     results = None
     error = None
+    nama = nama[:MAX_SHORT_TEXT]
     if nama.strip() and sum(c.isalnum() for c in nama) < access.MIN_NAME_LETTERS:
         error = f"ketik sekurang-kurangnya {access.MIN_NAME_LETTERS} huruf nama"
     elif nama.strip():
         try:
-            results = access.search_workers(session, principal, nama, page=page_number(hal),
-                                            per_page=PER_PAGE)
+            results = access.search_workers(session, principal, nama,
+                                            page=forms.page_number(hal), per_page=PER_PAGE)
         except InvalidInput as exc:
             error = str(exc)
+    if access.NIK_LIKE.search(nama):
+        nama = ""  # never shown back: the NIK form is the place for it
     return render(request, "workers/search.html", principal, status=422 if error else 200,
                   nama=nama, results=results, error=error)
 
@@ -66,7 +65,8 @@ def nik_search(request: Request, nik: str = Form(""), principal: Principal = REA
 
 
 @router.get("/pekerja/{worker_id}", include_in_schema=False)
-def worker_page(request: Request, worker_id: int, principal: Principal = READ,
+def worker_page(request: Request, worker_id: Annotated[int, Path(ge=1, le=MAX_BIG_ID)],
+                principal: Principal = READ,
                 session: Session = DB) -> Response:
     profile = access.worker_profile(session, principal, worker_id)
     return render(request, "workers/profile.html", principal, profile=profile)
