@@ -45,8 +45,9 @@ def _alive(pid: int) -> bool:
 def own_folder() -> Path:
     """This process's folder under :func:`root`, made on first use."""
     global _own
-    if _own is None or not _own.is_dir() or _folder_pid(_own.name) != os.getpid():
-        base = root()
+    base = root()
+    if (_own is None or not _own.is_dir() or _folder_pid(_own.name) != os.getpid()
+            or _own.parent != base):
         base.mkdir(parents=True, exist_ok=True)
         _own = base / f"{os.getpid()}-{secrets.token_hex(4)}"
         _own.mkdir(mode=0o700)

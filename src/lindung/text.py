@@ -4,7 +4,7 @@ Text is normalised to NFC (an "é" typed as e + accent is the same as "é"), run
 (tabs, line breaks, no-break spaces) become one space, and characters a person cannot see are
 refused with a message rather than stored: control characters, zero-width characters,
 bidirectional overrides (which make "Ahmad" display as something else), private-use and
-unassigned code points, line and paragraph separators. A length is counted after cleaning.
+unassigned code points. A length is counted after cleaning.
 
 :func:`clean_text` checks one value (forms, the API, the counter); :data:`INVISIBLE_PATTERN`
 and :data:`SPACES_PATTERN` are the same rules for polars (a roster checked column-wise).

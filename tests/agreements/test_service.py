@@ -66,6 +66,7 @@ def test_create_records_the_agreement_and_an_audit_event(engine: Engine, session
          "risk_class", "kelas risiko JKK harus 1 sampai 5"),
         ({"programs": ["jkk", "xyz"]}, "programs", "program harus dipilih dari JKK"),
         ({"start": date(1, 1, 1)}, "start", "masa PKS harus di antara"),
+        ({"end": date(9999, 12, 31)}, "start", "masa PKS harus di antara"),
         ({"code": "../../etc/passwd"}, "code", "kode PKS: huruf, angka"),
         ({"code": "A" * 5000}, "code", "paling panjang 40 karakter"),
         ({"title": "Perlindungan \u202epekerja"}, "title", "U+202E"),

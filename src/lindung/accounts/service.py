@@ -38,6 +38,15 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def same_secret(sent: str | None, expected: str | None) -> bool:
+    """Constant-time comparison of two secrets as typed or stored (any text, even non-ASCII:
+    ``secrets.compare_digest`` refuses non-ASCII strings, so bytes are compared)."""
+    if not sent or not expected:
+        return False
+    return secrets.compare_digest(sent.encode("utf-8", "replace"),
+                                  expected.encode("utf-8", "replace"))
+
+
 def hash_password(password: str) -> str:
     if len(password) < 10:
         raise InvalidInput("kata sandi minimal 10 karakter", "password")

@@ -57,7 +57,7 @@ def _check_terms(session: Session, agreement: Agreement) -> None:
                            "funded_by")
     if agreement.end_date < agreement.start_date:
         raise InvalidInput("tanggal akhir PKS sebelum tanggal mulai", "end")
-    if not agreement.start_date >= MIN_DATE and agreement.end_date <= MAX_DATE:
+    if agreement.start_date < MIN_DATE or agreement.end_date > MAX_DATE:
         raise InvalidInput(f"masa PKS harus di antara {format_date_id(MIN_DATE)} dan "
                            f"{format_date_id(MAX_DATE)}", "start")
     if not 0 < agreement.quota <= MAX_QUOTA:

@@ -10,6 +10,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,8 @@ from lindung.errors import (
     NotFound,
 )
 from lindung.limits import MAX_JSON_BODY, MAX_UPLOAD_BYTES
+from lindung.registry.access import NAME_QUERY_REGEX, NIK_IN_NAME_SEARCH
+from lindung.text import CODE_REGEX, CODE_RULE
 from lindung.web.deps import SignInRequired, language
 from lindung.web.templating import templates
 
@@ -150,6 +153,10 @@ VALIDATION_WORDS = {
 """Pydantic's error types in Bahasa Indonesia (its own messages are English)."""
 
 
+PATTERN_WORDS = {NAME_QUERY_REGEX: NIK_IN_NAME_SEARCH, CODE_REGEX: CODE_RULE}
+"""What a field's pattern means, for the refusal (the pattern itself says nothing to people)."""
+
+
 def validation_message(error: Any) -> str:
     """One refused field of a request, in words (bounds included)."""
     kind = str(error.get("type", ""))
@@ -166,11 +173,36 @@ def validation_message(error: Any) -> str:
         return f"paling banyak {ctx.get('max_length')} isian"
     if kind == "too_short":
         return f"paling sedikit {ctx.get('min_length')} isian"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in PATTERN_WORDS:
+        return PATTERN_WORDS[str(ctx["pattern"])]
     if kind == "literal_error" and ctx.get("expected"):
         return f"harus salah satu dari {str(ctx['expected'])[:200]}"
     if kind == "value_error" and ctx.get("error"):
         return str(ctx["error"])[:300]  # our own validators speak Indonesian
     return VALIDATION_WORDS.get(kind, "tidak valid")
+
+
+FRAMEWORK_WORDS = {
+    400: "permintaan tidak dapat dibaca (data formulir atau JSON rusak, atau nama berkas "
+         "terlalu panjang); periksa lalu kirim ulang",
+    404: "alamat tidak ditemukan; periksa alamatnya atau kembali ke beranda",
+    405: "metode ini tidak tersedia untuk alamat ini",
+    413: "isi permintaan terlalu besar",
+    415: "jenis isi permintaan tidak didukung; kirim JSON atau formulir",
+}
+"""What the framework's own English refusals say in Bahasa Indonesia."""
+
+
+def _framework_words(exc: HTTPException) -> bool:
+    """True for a refusal written by Starlette or FastAPI (English), not by lindung."""
+    detail = str(exc.detail)
+    try:
+        phrase = HTTPStatus(exc.status_code).phrase
+    except ValueError:
+        phrase = ""
+    # lindung raises no 400 of its own (its refusals are 422 in words): a 400 is the body
+    # parser's (a broken JSON or multipart body, a part too large, a missing boundary).
+    return exc.status_code == 400 or detail == phrase
 
 
 def _allowed_methods(request: Request) -> str:
@@ -315,8 +347,11 @@ def create_app(engine: Engine | None = None, *, secure_cookies: bool = False) ->
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 405:
-            exc = HTTPException(405, "metode ini tidak tersedia untuk alamat ini",
+            exc = HTTPException(405, FRAMEWORK_WORDS[405],
                                 headers={"Allow": _allowed_methods(request)})
+        elif _framework_words(exc):
+            exc = HTTPException(exc.status_code, FRAMEWORK_WORDS.get(
+                exc.status_code, "permintaan tidak dapat diproses"), headers=exc.headers)
         if _is_api(request) or exc.status_code in (401, 429):
             return JSONResponse(_error_body(f"http_{exc.status_code}", str(exc.detail)),
                                 status_code=exc.status_code, headers=exc.headers)

@@ -3,7 +3,6 @@ acting, CSRF protection, rate limits, and the language of the page."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +16,7 @@ from lindung.accounts.permissions import Principal
 from lindung.accounts.service import (
     RateLimiter,
     cached_token_principal,
+    same_secret,
     session_principal,
     token_limiter,
     token_principal,
@@ -187,7 +187,7 @@ async def csrf_guard(request: Request) -> None:
         value = form.get("csrf_token")
         sent = value if isinstance(value, str) else None
     expected = found[1].csrf_token
-    if not sent or not secrets.compare_digest(sent, expected):
+    if not same_secret(sent, expected):
         raise HTTPException(403, "token CSRF tidak cocok; muat ulang halaman lalu coba lagi")
 
 

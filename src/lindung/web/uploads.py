@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from lindung.accounts.service import same_secret
 from lindung.errors import InvalidInput, NotFound
 from lindung.tempfiles import temporary_directory
 
@@ -103,7 +104,7 @@ def fetch(root: Path, key: str, *, owner: str) -> StoredUpload:
     if not meta_path.is_file():
         raise gone
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    if not secrets.compare_digest(str(meta["owner"]), owner):
+    if not same_secret(str(meta["owner"]), owner):
         raise gone
     return StoredUpload(key, root / key / safe_name(meta["file"]), meta["owner"],
                         meta["agreement"], bool(meta["all_or_nothing"]), meta["phase"])

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from lindung.accounts.permissions import Principal
 from lindung.audit import access
+from lindung.limits import MAX_DATE, MIN_DATE
 from lindung.web.deps import DB, page_requires
 from lindung.web.forms import page_number
 from lindung.web.pages.workers import render
@@ -22,10 +23,12 @@ PER_PAGE = 50
 
 
 def _day(text: str) -> date | None:
+    """A filter date as typed; None when blank, unreadable or beyond any event."""
     try:
-        return date.fromisoformat(text) if text else None
+        day = date.fromisoformat(text[:40]) if text else None
     except ValueError:
         return None
+    return day if day is None or MIN_DATE <= day <= MAX_DATE else None
 
 
 @router.get("/audit", include_in_schema=False)

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from lindung.accounts.permissions import Principal
-from lindung.accounts.service import SignInRefused, sign_in, sign_out
+from lindung.accounts.service import SignInRefused, same_secret, sign_in, sign_out
 from lindung.web.deps import (
     ANONYMOUS_LIMIT,
     DB,
@@ -49,7 +49,7 @@ def signin_submit(request: Request, username: str = Form("", max_length=200),
                   password: str = Form("", max_length=1000),
                   csrf_token: str = Form("", max_length=100), session: Session = DB) -> Response:
     expected = request.cookies.get(PRE_CSRF_COOKIE, "")
-    if not expected or not secrets.compare_digest(expected, csrf_token):
+    if not same_secret(csrf_token, expected):
         return _signin_page(request, "Sesi formulir kedaluwarsa; silakan coba lagi.", 403)
     try:
         secret, _web = sign_in(session, username=username.strip(), password=password,
