@@ -26,7 +26,10 @@ PG_ADMIN_URL = os.environ.get("LINDUNG_TEST_PG_ADMIN_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BUSINESS_TABLES = ("web_session", "api_token", "app_user", "membership_event", "membership",
                    "roster_import", "agreement_amendment",
-                   "agreement_phase", "agreement", "worker", "organisation", "audit_event")
+                   "agreement_phase", "agreement", "worker", "audit_event")
+"""Emptied between PostgreSQL tests (with what references them). ``organisation`` is emptied
+by DELETE after them: a TRUNCATE ... CASCADE of it would empty the occupation taxonomy too
+(occupations reference the Pemda that added them)."""
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +79,9 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         eng = make_engine(url)
         with eng.begin() as conn:
             conn.execute(text(f"TRUNCATE {', '.join(BUSINESS_TABLES)} RESTART IDENTITY CASCADE"))
-            conn.execute(text("DELETE FROM occupation WHERE NOT builtin"))
+            conn.execute(text("DELETE FROM occupation WHERE NOT builtin OR pemda_id IS NOT NULL"))
+            conn.execute(text("DELETE FROM organisation"))
+            conn.execute(text("ALTER SEQUENCE organisation_id_seq RESTART"))
     yield eng
     eng.dispose()
 
@@ -103,3 +108,21 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     engine.dispose()
     token = next(line.rsplit(" ", 1)[1] for line in lines if "token API" in line)
     return Demo(path, token)
+
+
+# --- server logs: no full NIK in any log a server of this session wrote (tests/serverlogs.py) ---
+
+@pytest.fixture(scope="session", autouse=True)
+def server_logs_hold_no_nik() -> Iterator[None]:
+    """At the end of the session, fails if a server log written during it holds a full NIK."""
+    import time
+
+    from tests import serverlogs
+
+    serverlogs.prune_old_logs()
+    started = time.time() - 2  # file times may be coarser than the clock
+    yield
+    found = serverlogs.leaks(serverlogs.logs_written_since(started))
+    if found:
+        pytest.fail("a server log holds a full NIK (16 digits):\n" + "\n".join(found[:20]),
+                    pytrace=False)

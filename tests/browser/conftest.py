@@ -100,3 +100,26 @@ def sign_in(page: Any, server: str, username: str) -> None:
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+# --- server log: this module's uvicorn logs into tests/serverlogs.log_dir(), redacted ---------
+
+@pytest.fixture(scope="module", autouse=True)
+def server_log_file(request: pytest.FixtureRequest) -> Iterator[Path]:
+    """While a browser module runs (its in-process server included), the root logger also
+    writes to a file of its own in the server-log folder, through lindung's NIK filter; the
+    session check in tests/conftest.py reads it."""
+    import logging
+
+    from lindung.logs import RedactNik
+    from tests.serverlogs import new_log_path
+
+    path = new_log_path(f"browser-{request.module.__name__.rsplit('.', 1)[-1]}")
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactNik())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield path
+    root.removeHandler(handler)
+    handler.close()

@@ -219,7 +219,7 @@ def test_two_concurrent_imports_of_one_file_enrol_each_person_once(
     for thread in threads:
         thread.join()
     # The agreement is locked for the import: the second waits, then finds everyone there.
-    reports = sorted(((o.accepted, o.unchanged) for o in outcomes if hasattr(o, "accepted")))
+    reports = sorted((o.accepted, o.unchanged) for o in outcomes if hasattr(o, "accepted"))
     assert reports == [(0, 2000), (2000, 0)], outcomes
     assert session.scalar(select(func.count()).select_from(Membership)) == 2000
     assert session.scalar(select(func.count()).select_from(MembershipEvent)) == 2000
