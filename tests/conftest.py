@@ -22,6 +22,12 @@ from lindung.db import make_engine, session_factory
 from lindung.demo_data import load_demo
 from lindung.migrate import upgrade
 
+TEST_TODAY = "2026-11-29"
+"""The day the suite runs as (lindung.clock): its demo agreements, counters and fixtures are
+of 2026, whatever the machine's date. Set in the environment, so the servers and commands the
+tests start run as of that day too."""
+os.environ["LINDUNG_TODAY"] = TEST_TODAY
+
 PG_ADMIN_URL = os.environ.get("LINDUNG_TEST_PG_ADMIN_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BUSINESS_TABLES = ("web_session", "api_token", "app_user", "membership_event", "membership",

@@ -1,7 +1,8 @@
 """Demo data for ``make run``: Kota Metro's PKS for 2,727 community workers in 9 groups (as in the
-news report of 30 June 2022, renewed for 2026), the BPJS Metro branch, and Dishub Lampung
-Tengah's KIR counter. Everything goes through the same services an operator uses: roster files
-are written and imported, submitted to the branch and answered. Running it twice changes nothing.
+news report of 30 June 2022, renewed every year: the agreements are those of the current year,
+:func:`lindung.clock.today`), the BPJS Metro branch, and Dishub Lampung Tengah's KIR counter.
+Everything goes through the same services an operator uses: roster files are written and
+imported, submitted to the branch and answered. Running it twice changes nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from lindung import clock
 from lindung.accounts.service import create_organisation, create_token, create_user
 from lindung.agreements.models import Organisation
 from lindung.agreements.service import PhaseTerms, create_agreement
@@ -84,9 +86,18 @@ def _write_roster(path: Path, start: int, count: int, occupation: str, agency: s
                              occupation, f"0812{i:08d}", agency])
 
 
+def demo_codes(year: int) -> dict[str, str]:
+    """The demo agreements' codes for ``year``."""
+    return {"metro": f"METRO-{year}", "kir_self": f"KIR-LAMTENG-MANDIRI-{year}",
+            "kir_apbd": f"KIR-LAMTENG-APBD-{year}"}
+
+
 def load_demo(engine: Engine) -> list[str]:
-    """Create the demo organisations, accounts, agreements and members; returns what it did."""
+    """Create the demo organisations, accounts, agreements (of the year of
+    :func:`lindung.clock.today`) and members; returns what it did."""
     done: list[str] = []
+    year = clock.today().year
+    codes = demo_codes(year)
     with transaction(engine) as s:
         if s.scalar(select(Organisation.id).where(Organisation.code == "PEMKOT-METRO")):
             return ["data demo sudah ada"]
@@ -115,21 +126,21 @@ def load_demo(engine: Engine) -> list[str]:
                         password=DEMO_PASSWORD, role=account.role,
                         organisation_code=account.organisation, actor=ACTOR)
         create_agreement(
-            s, code="METRO-2026", number="PKS/BPJS-METRO/2026/001", region_code="18.72",
+            s, code=codes["metro"], number=f"PKS/BPJS-METRO/{year}/001", region_code="18.72",
             title="Perlindungan 2.727 pekerja rentan Kota Metro", segment="bpu",
-            programs=["jkk", "jkm"], funded_by="apbd", start=date(2026, 1, 1),
-            end=date(2026, 12, 31), quota=3000, declared_income=1_000_000,
+            programs=["jkk", "jkm"], funded_by="apbd", start=date(year, 1, 1),
+            end=date(year, 12, 31), quota=3000, declared_income=1_000_000,
             budget_ceiling=3000 * 16_800 * 12, pemda_code="PEMKOT-METRO",
             branch_code="BPJS-KCP-METRO", actor=ACTOR,
-            phases=[PhaseTerms(1, date(2026, 1, 1), 1200), PhaseTerms(2, date(2026, 7, 1),
+            phases=[PhaseTerms(1, date(year, 1, 1), 1200), PhaseTerms(2, date(year, 7, 1),
                                                                        1800)])
         for code, funded, title in (
-                ("KIR-LAMTENG-MANDIRI-2026", "self", "Sopir KIR, iuran dibayar sendiri"),
-                ("KIR-LAMTENG-APBD-2026", "apbd", "Sopir KIR, iuran dibayar APBD")):
+                (codes["kir_self"], "self", "Sopir KIR, iuran dibayar sendiri"),
+                (codes["kir_apbd"], "apbd", "Sopir KIR, iuran dibayar APBD")):
             create_agreement(
                 s, code=code, title=title, region_code="18.02", segment="bpu",
-                programs=["jkk", "jkm"], funded_by=funded, start=date(2026, 1, 1),
-                end=date(2026, 12, 31), quota=10_000, declared_income=1_000_000,
+                programs=["jkk", "jkm"], funded_by=funded, start=date(year, 1, 1),
+                end=date(year, 12, 31), quota=10_000, declared_income=1_000_000,
                 pemda_code="PEMKAB-LAMTENG", branch_code="BPJS-KCP-METRO", actor=ACTOR)
         done.append("organisasi, akun dan PKS dibuat")
     with temporary_directory() as tmp:
@@ -140,11 +151,11 @@ def load_demo(engine: Engine) -> list[str]:
             phase = 1 if start + count - 1 <= 1200 else 2
             start += count
             with transaction(engine) as s:
-                report = import_roster(s, path, "METRO-2026", actor="user:opd.satpol",
-                                       phase=phase, today=date(2026, 7, 15))
+                report = import_roster(s, path, codes["metro"], actor="user:opd.satpol",
+                                       phase=phase, today=date(year, 7, 15))
             done.append(f"{label}: {report.accepted} diterima, {report.rejected} ditolak")
         with transaction(engine) as s:
-            sent = export_submission(s, "METRO-2026", Path(tmp) / "kirim.xlsx",
+            sent = export_submission(s, codes["metro"], Path(tmp) / "kirim.xlsx",
                                      actor="user:admin.metro")
         answer = Path(tmp) / "jawaban.csv"
         _write_answer(engine, answer)

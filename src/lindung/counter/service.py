@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from lindung import clock
 from lindung.accounts.permissions import Forbidden, Principal
 from lindung.agreements.models import Agreement, FundingSource, Organisation, pemda_id_of
 from lindung.agreements.service import count_open_memberships
@@ -52,8 +53,9 @@ class CounterRefusal(Conflict):
 
 
 def current_day() -> date:
-    """The counter's day; tests replace this function to move the clock."""
-    return date.today()
+    """The counter's day (:func:`lindung.clock.today`); tests replace this function to move the
+    counter's clock alone."""
+    return clock.today()
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from lindung import clock
 from lindung.accounts.permissions import Principal
 from lindung.agreements.models import Agreement, FundingSource
 from lindung.agreements.service import count_open_memberships, get_agreement, lock_agreement
@@ -191,7 +192,7 @@ def import_roster(
     A dry run is audited as a lookup (it reads who is already registered); a commit as the
     import.
     """
-    today = today or date.today()
+    today = today or clock.today()
     tick: Progress = progress or (lambda _stage, _done, _total: None)
     agreement = get_agreement(session, agreement_code)
     if not dry_run:

@@ -22,6 +22,7 @@ from datetime import date
 
 import polars as pl
 
+from lindung import clock
 from lindung.registry.normalize import Issue, real_date, resolve_two_digit_year
 from lindung.registry.regions import load_regions
 
@@ -103,7 +104,7 @@ def validate_niks(
     ``today`` fixes the century of the birth year (the latest year not after today) and defaults
     to the current date; ``regions`` defaults to :func:`load_regions`.
     """
-    today = today or date.today()
+    today = today or clock.today()
     regions = load_regions() if regions is None else regions
     # A numeric Series is a column a spreadsheet held as numbers: every value is already damaged.
     numeric = nik.dtype.is_numeric()

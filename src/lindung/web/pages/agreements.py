@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lindung import clock
 from lindung.accounts.permissions import Principal
 from lindung.agreements.access import (
     agreement_for,
@@ -180,7 +181,7 @@ def agreement_amend_form(code: str, request: Request,
                          session: Session = DB) -> Response:
     agreement = agreement_for(session, principal, code, write=True)
     return _amend_page(request, principal, agreement, session,
-                       {"effective": date.today().isoformat(),
+                       {"effective": clock.today().isoformat(),
                         "programs": agreement.program_list}, None)
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lindung import clock
 from lindung.accounts.permissions import Principal
 from lindung.agreements.models import Agreement
 from lindung.enrollment.models import OPEN_STATUSES, Membership
@@ -39,7 +40,7 @@ def home(request: Request, principal: Principal = Depends(page_principal),
             select(Membership.agreement_id, func.count())
             .where(Membership.status.in_(OPEN_STATUSES))
             .group_by(Membership.agreement_id))}
-        today = date.today()
+        today = clock.today()
         for agreement in session.scalars(select(Agreement).where(scope)
                                          .order_by(Agreement.end_date)):
             share = used.get(agreement.id, 0) / agreement.quota if agreement.quota else 0
