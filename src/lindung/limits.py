@@ -34,10 +34,10 @@ MAX_CODE = 40
 """Codes of agreements, organisations and occupations."""
 
 MAX_TEXT = 2_000
-"""Free text such as an amendment's reason or an address."""
+"""Free text such as an amendment's reason (an address is a one-line text, MAX_SHORT_TEXT)."""
 
 MAX_SHORT_TEXT = 250
-"""One-line text such as a title, a number of a document, a search query."""
+"""One-line text such as a title, an address, a search query."""
 
 MAX_JSON_BODY = 1 * 1024 * 1024
 """A JSON (or form) request body: an agreement with its phases is a few kilobytes."""

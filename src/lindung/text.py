@@ -27,7 +27,10 @@ INVISIBLE_PATTERN = r"[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]"
 SPACES_PATTERN = r"[\s\p{Zs}]+"
 """White space of any kind, folded to one space (tab, line break, no-break space...)."""
 
-_SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_SPACES = re.compile("[\t\n\x0b\x0c\r \x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f"
+                     "\u205f\u3000]+")
+"""Unicode's White_Space characters (what Rust's ``\\s`` in :data:`SPACES_PATTERN` matches);
+Python's ``\\s`` would also take U+001C-U+001F, which are control characters here."""
 
 INVISIBLE_WHAT_TO_DO = ("ketik ulang isinya (jangan menyalin dari dokumen atau pesan lain): ada "
                         "karakter tak terlihat, karakter kendali atau pembalik arah tulisan")

@@ -176,6 +176,31 @@ def test_clean_name_display_and_empty() -> None:
     assert parsed.error.to_list() == [None, None, "name_missing", "name_missing"]
 
 
+def test_clean_name_is_nfc_with_white_space_folded() -> None:
+    parsed = clean_name(pl.Series(["De\u0301de\u0301 Suryadi", "Siti\tAminah\r\nS.Pd.",
+                                   "Budi\u00a0\u00a0Santoso", "\u3000Ani\u2003"]))  # fmt: skip
+    assert parsed.value.to_list() == ["D\u00e9d\u00e9 Suryadi", "Siti Aminah S.Pd.",
+                                      "Budi Santoso", "Ani"]  # fmt: skip
+    assert parsed.error.to_list() == [None] * 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ahmad\u202eidas", "Budi\u200bSantoso", "\u200fSiti", "Siti\u0000", "Ani\ue000",
+     "Ani\u0378", "\ufeffBudi", "Budi\u00ad", "\u200b"],
+)  # fmt: skip
+def test_clean_name_refuses_characters_nobody_can_see(text: str) -> None:
+    parsed = clean_name(pl.Series([text]))
+    assert parsed.error.to_list() == ["name_invisible"]
+    assert parsed.value.to_list() == [None]  # refused, never passed on to be stored
+    issue = ISSUES["name_invisible"]
+    assert "karakter tak terlihat" in issue.message and "ketik ulang" in issue.what_to_do
+
+
+def test_name_key_is_the_same_for_composed_and_decomposed_letters() -> None:
+    assert to_name_key("De\u0301de\u0301 Suryadi") == to_name_key("D\u00e9d\u00e9 Suryadi")
+
+
 _TITLES = ["H.", "Hj.", "Dr.", "dr.", "Drs.", "Ir.", "Prof.", "Bpk", "Bapak", "Ibu", "Sdr."]
 _DEGREES = ["S.Pd.", "S.E.", "S.H.", "S.Kom.", "S.Sos.", "S.T.", "M.Pd.", "M.Si.", "A.Md."]
 

@@ -18,6 +18,7 @@ import copy
 import csv
 import html
 import io
+import logging
 import posixpath
 import re
 import struct
@@ -55,6 +56,8 @@ from lindung.registry.normalize import (
 from lindung.registry.regions import VILLAGE_ERRORS, resolve_villages
 from lindung.text import INVISIBLE_PATTERN, INVISIBLE_WHAT_TO_DO
 
+log = logging.getLogger("lindung.roster")
+
 HEADERS: Mapping[str, tuple[str, ...]] = {
     "nik": ("NIK", "No NIK", "Nomor NIK", "NIK KTP", "No KTP", "No. KTP", "Nomor KTP",
             "Nomor Induk Kependudukan", "No Induk Kependudukan"),
@@ -88,6 +91,8 @@ _HEADER_FIELD = {header_key(h): f for f, headers in HEADERS.items() for h in hea
 _HEADER_SEARCH_ROWS = 20
 """Rows searched for the header: Pemda files often start with a title and a blank line."""
 _EXCEL = {".xlsx", ".xlsm", ".ods"}
+ROSTER_SUFFIXES = frozenset({".xlsx", ".xlsm", ".ods", ".csv", ".txt", ".tsv"})
+"""The kinds of file a roster may be (what uploads accept)."""
 _ZIPPED_XML = {".xlsx", ".xlsm"}
 _TEXT = {".csv", ".txt", ".tsv"}
 _UNCHECKABLE = {".xls": "Excel 97-2003 (.xls)", ".xlsb": "Excel biner (.xlsb)"}
@@ -466,9 +471,9 @@ class _XlsxScan:
             self.cells += int(valued.sum())
             self.rows = max(self.rows, int(row[valued].max()))
             self.columns = max(self.columns, int(column[valued].max()))
-        if self.cells > self.bounds.max_cells:
-            raise _Refused(_too_many_cells(self.bounds.max_cells))
         self.bounds.judge(self.rows, self.columns)
+        if self.cells > self.bounds.max_cells:  # the same cell written many times
+            raise _Refused(_too_many_cells(self.bounds.max_cells))
 
 
 def _most(series: pl.Series) -> int:
@@ -486,15 +491,16 @@ class _XlsxGeneralScan(_XlsxScan):
     """Cells an .xlsx sheet places, for any XML calamine reads (namespace prefixes, references
     anywhere or missing, single quotes); slower than :class:`_XlsxScan`, with polars.
 
-    A cell without a reference goes right of the one before it, a row without one below the
-    one before: bounded by the largest reference plus the rows (or cells in one row) without.
+    calamine places a cell without a reference right of the cell before it in the row (any
+    cell, even an empty ``<c r="XFD1"/>`` it does not keep), and a row without one below the
+    row before (any row). Bounded by the largest reference plus the cells (rows) without.
     """
 
     def __init__(self, bounds: _Bounds) -> None:
         super().__init__(bounds)
         self.unnumbered_rows = 0
-        self.widest_run = 0
-        self.open_run = 0
+        self.reach = 0  # the rightmost column a cell without a reference can land in
+        self.open_row: tuple[int, int, bool] = (0, 0, False)  # carried on: see _row_reach
 
     def feed(self, data: bytes) -> None:
         tags = (pl.Series("t", [data.decode("latin-1")]).str.extract_all(_XML_TAG).explode()
@@ -521,20 +527,42 @@ class _XlsxGeneralScan(_XlsxScan):
         self.rows = max(self.rows, _most(cells["row"]), _most(rows["row"]))
         self.columns = max(self.columns, _most(cells["column"]))
         self.unnumbered_rows += rows.filter(pl.col("row").is_null()).height
-        # cells without a column, counted per row (row ids only grow: runs of equal ids)
-        runs = cells.filter(pl.col("column") == 0)["row_id"].rle().struct.unnest()
-        if runs.height:
-            first, last = runs.row(0, named=True), runs.row(-1, named=True)
-            carried = self.open_run if first["value"] == 0 else 0
-            self.widest_run = max(self.widest_run, _most(runs["len"]), first["len"] + carried)
-            newest = _most(frame["row_id"])
-            self.open_run = (last["len"] + (carried if last["value"] == 0 else 0)
-                             if last["value"] == newest else 0)  # fmt: skip
-        elif _most(frame["row_id"]) > 0:
-            self.open_run = 0
+        self._row_reach(frame)
+        self.bounds.judge(self.rows + self.unnumbered_rows, max(self.columns, self.reach))
         if self.cells > self.bounds.max_cells:
             raise _Refused(_too_many_cells(self.bounds.max_cells))
-        self.bounds.judge(self.rows + self.unnumbered_rows, self.columns + self.widest_run)
+
+    def _row_reach(self, frame: pl.DataFrame) -> None:
+        """Per row: the largest column referenced (by any cell) plus the cells without a
+        reference, when one of those holds something. Row 0 of a piece is the row the piece
+        before ended in; ``open_row`` carries its (largest column, cells without, any held)."""
+        per_row = (
+            frame.filter(~pl.col("is_row"))
+            .group_by("row_id")
+            .agg(
+                pl.col("column").max().alias("largest"),
+                (pl.col("column") == 0).sum().alias("unplaced"),
+                ((pl.col("column") == 0) & pl.col("valued")).any().alias("held"),
+            )
+        )
+        whole = per_row.filter(pl.col("row_id") > 0, pl.col("held"))
+        self.reach = max(self.reach, _most(whole["largest"] + whole["unplaced"]))
+        # row 0 goes on with the row the piece before ended in
+        largest, unplaced, held = self.open_row
+        first = per_row.filter(pl.col("row_id") == 0)
+        if first.height:
+            largest = max(largest, _most(first["largest"]))
+            unplaced += _most(first["unplaced"])
+            held = held or bool(first["held"].any())
+        if held:
+            self.reach = max(self.reach, largest + unplaced)
+        newest = _most(frame["row_id"])
+        if newest == 0:
+            self.open_row = (largest, unplaced, held)
+        else:
+            last = per_row.filter(pl.col("row_id") == newest)
+            self.open_row = (_most(last["largest"]), _most(last["unplaced"]),
+                             bool(last["held"].any()))  # fmt: skip
 
 
 _ODS_TAG = (r"<table:table(?:[\s/][^>]*)?>|<table:table-row(?:[\s/][^>]*)?>"
@@ -727,7 +755,9 @@ def read_roster(path: Path, *, sheet: str | None = None,
     A file is refused whole (a file error saying what to do, nothing read) when it is bigger
     than ``max_bytes`` (None: any size; the web passes :data:`lindung.limits.MAX_UPLOAD_BYTES`),
     unpacks to more than ``max_inflated`` bytes, spans more than ``max_cells`` cells (rows x
-    columns, as declared, as placed and as read) or holds more than ``max_rows`` data rows.
+    columns from A1: as its sheet declares them, as its cells are placed and as read) or holds
+    more than ``max_rows`` data rows (a sheet reaching below row ``max_rows`` + 20, the title
+    rows allowed for, is refused before it is parsed).
 
     Zip-based workbooks (.xlsx, .xlsm, .ods) are checked *before* fastexcel opens them: their
     parts unpacked a chunk at a time and counted, and the sheet's cells scanned (see
@@ -778,10 +808,14 @@ def read_roster(path: Path, *, sheet: str | None = None,
     except FileNotFoundError:
         return _failed(path, f"berkas {path.name} tidak ditemukan; periksa nama dan lokasinya")
     except Exception as exc:
+        # The reader's own words (English, a library's class name) say nothing to an operator;
+        # the log keeps the kind for whoever maintains the installation.
+        log.warning("roster %s unreadable: %s", path.suffix, type(exc).__name__)
         return _failed(
             path,
-            f"berkas {path.name} tidak dapat dibaca ({type(exc).__name__}); buka di Excel, "
-            "simpan ulang sebagai .xlsx, lalu unggah lagi",
+            f"berkas {path.name} tidak dapat dibaca (rusak, terkunci, atau bukan daftar yang "
+            "disimpan sebagai tabel); buka di Excel, simpan ulang sebagai .xlsx, lalu unggah "
+            "lagi",
         )
 
     header_at = _header_index(grid) if grid.width else None
@@ -806,14 +840,14 @@ def read_roster(path: Path, *, sheet: str | None = None,
         .with_columns(pl.col("row").cast(pl.Int64))
         .slice(header_at + 1)
         .select("row", *renames)
-        .rename(renames)
     )
-    cells = [c for c in data.columns if c != "row"]
-    if cells:
+    if renames:
+        # on the grid's names (c0, c1...): pl.col("^.*$") of a header would be a pattern
         blank = pl.all_horizontal(
-            pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in cells
+            pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in renames
         )
         data = data.filter(~blank)
+    data = data.rename(renames)
     if data.height > max_rows:
         return _failed(path, _too_many_rows(data.height, max_rows), sheet=sheet_name)
 
@@ -1139,9 +1173,23 @@ def validate_roster(
                 col(code).alias("code"),
                 col("first_row"),
                 length.cast(pl.Int64).alias("length"),
+                # the refused characters, for the message (the value shows them as "\ufffd")
+                pl.when(col(code).str.ends_with("_invisible"))
+                .then(clean_text_expr(col(field_name)).str.extract_all(INVISIBLE_PATTERN))
+                .alias("invisible"),
             )
             for field_name, value, code, length in checks
         ]
+    )
+    # "U+202E" for each distinct refused character of the file (a handful), then per row
+    names = {char: f"U+{ord(char):04X}"
+             for char in found["invisible"].explode().drop_nulls().unique().to_list()}  # fmt: skip
+    found = found.with_columns(
+        col("invisible")
+        .list.eval(pl.element().replace_strict(names, default="?", return_dtype=pl.String))
+        .list.unique(maintain_order=True)
+        .list.head(5)
+        .list.join(", ")
     )
     message = col("code").replace_strict(
         {k: v.message for k, v in ALL_ISSUES.items()}, default=None, return_dtype=pl.String
@@ -1155,6 +1203,8 @@ def validate_roster(
         .then(pl.format("NIK sama dengan baris {}", col("first_row")))
         .when(col("code").str.ends_with("_too_long"))
         .then(pl.format("{} (sekarang {} karakter)", message, col("length")))
+        .when(col("code").str.ends_with("_invisible"))
+        .then(pl.format("{}: {}", message, col("invisible")))
         .otherwise(message)
         .alias("message"),
         col("code")

@@ -197,7 +197,7 @@ def import_roster(
     agreement = get_agreement(session, agreement_code)
     if not dry_run:
         lock_agreement(session, agreement)
-    roster = read_roster(path)  # PENDING max_bytes
+    roster = read_roster(path, max_bytes=max_bytes)
     tick("baca", 1, 1)
     if roster.file_errors:
         problems = _problems(_problem(1, "(berkas)", path.name, message,

@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from lindung.accounts.service import same_secret
+from lindung.enrollment.roster_read import ROSTER_SUFFIXES
 from lindung.errors import InvalidInput, NotFound
 from lindung.tempfiles import temporary_directory
 
 MAX_BYTES = 200 * 1024 * 1024
 KEEP_SECONDS = 24 * 3600
 _KEY = re.compile(r"^[A-Za-z0-9_-]{32}$")
-_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt", ".tsv"}
+_SUFFIXES = ROSTER_SUFFIXES
 
 
 def upload_root(state: Any) -> Path:
@@ -41,7 +42,8 @@ def safe_name(name: str | None) -> str:
     base = Path((name or "").replace("\\", "/")).name
     cleaned = re.sub(r"[^\w.\- ]", "_", base).strip(" .")[:120]
     if not cleaned or Path(cleaned).suffix.lower() not in _SUFFIXES:
-        raise InvalidInput("unggah daftar sebagai Excel (.xlsx) atau CSV", "file")
+        raise InvalidInput("unggah daftar sebagai Excel (.xlsx), OpenDocument (.ods) atau CSV; "
+                           "berkas .xls lama: buka di Excel lalu Simpan Sebagai .xlsx", "file")
     return cleaned
 
 
