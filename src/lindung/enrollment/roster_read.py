@@ -390,6 +390,22 @@ _NAME_END[list(b" \t\r\n/>")] = True
 """Bytes that end an element's name: ``<c r=...``, ``<c>``, ``<c/>``."""
 
 
+
+def _positional(a: Any, at: Any, *, first: int, last: int, base: int, zero: int,
+                width: int) -> tuple[Any, Any]:
+    """Read, at every offset ``at`` of byte array ``a`` at once, a run of up to ``width``
+    characters between ``first`` and ``last`` as a number in ``base`` (column letters A=1..Z,
+    or row digits); returns the numbers and the offsets after them."""
+    value = np.zeros(at.size, dtype=np.int64)
+    alive = np.ones(at.size, dtype=bool)
+    for _ in range(width):
+        char = a[at].astype(np.int64)
+        inside = alive & (char >= first) & (char <= last)
+        value = np.where(inside, value * base + char - zero, value)
+        at = at + inside
+        alive = inside
+    return value, at
+
 def _pairs(data: bytes, pair: bytes) -> np.ndarray[tuple[int], np.dtype[np.intp]]:
     """Offsets of the two bytes ``pair`` in ``data``, in order (two bytes compared at once)."""
     value = int.from_bytes(pair, "little")
@@ -444,23 +460,8 @@ class _XlsxScan:
                  & (a[starts + 5] == 34))  # fmt: skip
         if not plain.all():
             raise _NotPlain
-        at = starts + 6
-        column = np.zeros(starts.size, dtype=np.int64)
-        alive = np.ones(starts.size, dtype=bool)
-        for _ in range(4):
-            char = a[at].astype(np.int64)
-            letter = alive & (char >= 65) & (char <= 90)
-            column = np.where(letter, column * 26 + char - 64, column)
-            at = at + letter
-            alive = letter
-        row = np.zeros(starts.size, dtype=np.int64)
-        alive = np.ones(starts.size, dtype=bool)
-        for _ in range(10):
-            char = a[at].astype(np.int64)
-            digit = alive & (char >= 48) & (char <= 57)
-            row = np.where(digit, row * 10 + char - 48, row)
-            at = at + digit
-            alive = digit
+        column, at = _positional(a, starts + 6, first=65, last=90, base=26, zero=64, width=4)
+        row, at = _positional(a, at, first=48, last=57, base=10, zero=48, width=10)
         if not (a[at] == 34).all():
             raise _NotPlain
         closes = np.flatnonzero(a[:size] == 62)

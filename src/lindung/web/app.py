@@ -57,8 +57,8 @@ SECURITY_HEADERS = {
 }
 
 
-class SecurityHeaders:
-    """Adds the security headers to every response (plain ASGI: no per-request task hop)."""
+class HttpMiddleware:
+    """Plain ASGI middleware (no per-request task hop) that sees HTTP requests only."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -67,6 +67,16 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class SecurityHeaders(HttpMiddleware):
+    """Adds the security headers to every response."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         static = scope["path"].startswith("/static/")
 
         async def send_with_headers(message: Message) -> None:
@@ -82,19 +92,13 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class BodyLimit:
+class BodyLimit(HttpMiddleware):
     """Refuses a request body larger than it may be (413) before it is read in full: a roster
     upload (multipart) up to :data:`MAX_UPLOAD_BYTES`, anything else up to
     :data:`MAX_JSON_BODY`. A declared ``Content-Length`` is judged at once; a body sent without
     one is counted as it arrives."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope["headers"])
         kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
         limit = (MAX_UPLOAD_BYTES + UPLOAD_OVERHEAD if kind == b"multipart/form-data"
