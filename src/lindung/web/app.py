@@ -37,6 +37,7 @@ from lindung.errors import (
     LindungError,
     NotFound,
 )
+from lindung.formatting import format_number
 from lindung.limits import MAX_JSON_BODY, MAX_UPLOAD_BYTES
 from lindung.registry.access import NAME_QUERY_REGEX, NIK_IN_NAME_SEARCH
 from lindung.text import CODE_REGEX, CODE_RULE
@@ -161,14 +162,18 @@ PATTERN_WORDS = {NAME_QUERY_REGEX: NIK_IN_NAME_SEARCH, CODE_REGEX: CODE_RULE}
 """What a field's pattern means, for the refusal (the pattern itself says nothing to people)."""
 
 
+def _bound(value: Any) -> str:
+    return format_number(value) if isinstance(value, int) else str(value)
+
+
 def validation_message(error: Any) -> str:
     """One refused field of a request, in words (bounds included)."""
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
     if kind in ("less_than_equal", "less_than"):
-        return f"paling besar {ctx.get('le', ctx.get('lt'))}"
+        return f"paling besar {_bound(ctx.get('le', ctx.get('lt')))}"
     if kind in ("greater_than_equal", "greater_than"):
-        return f"paling kecil {ctx.get('ge', ctx.get('gt'))}"
+        return f"paling kecil {_bound(ctx.get('ge', ctx.get('gt')))}"
     if kind == "string_too_long":
         return f"paling panjang {ctx.get('max_length')} karakter"
     if kind == "string_too_short":
@@ -372,9 +377,11 @@ def create_app(engine: Engine | None = None, *, secure_cookies: bool = False) ->
             one = details[0]["field"] if len(details) == 1 else None
             return JSONResponse(_error_body("invalid_request", "permintaan tidak valid",
                                             field=one, details=details), status_code=422)
-        words = "; ".join(f"{d['field']}: {d['message']}" if d["field"] else d["message"]
-                          for d in details)
-        return _answer(request, 422, "invalid_request", f"isian atau alamat tidak valid ({words})")
+        # A page names no internal field: the message is enough beside the form or the address.
+        words = "; ".join(dict.fromkeys(d["message"] for d in details))
+        return _answer(request, 422, "invalid_request",
+                       f"alamat atau isian halaman ini tidak valid ({words}); kembali lalu coba "
+                       "lagi")
 
     from lindung.web.api import router as api_router
     from lindung.web.pages import router as pages_router
