@@ -1,24 +1,17 @@
-"""``lindung`` command line: one Typer app, a sub-command group per domain.
-
-Other tools script these commands, so their forms and JSON are a contract (see rules/README.md).
-Errors in arguments exit with status 2 and one line on stderr: ``lindung: error: <reason>``.
-"""
+"""``lindung rules``: contributions and benefits as the law computes them, the parameters in
+force on a day, and the check of the parameter files."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
-from typer.exceptions import Abort, TyperException
 
-from lindung.cli_registry import CommandError, emit_json, register
-from lindung.errors import DATABASE_BUSY, DATABASE_CONFLICT, LindungError
+from lindung.cli.common import CommandError, JsonOption, console, emit_json
 from lindung.formatting import AMOUNT_LABELS, format_date_id, format_rupiah, terbilang_rupiah
 from lindung.rules import benefits as benefit_rules
 from lindung.rules.contributions import InvalidContribution, contribution
@@ -31,28 +24,13 @@ from lindung.rules.params import (
 )
 from lindung.rules.trace import TraceEntry, describe_value
 
-app = typer.Typer(
-    help="lindung: jaminan sosial ketenagakerjaan untuk Pemda dan BPJS Ketenagakerjaan.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
 rules_app = typer.Typer(help="Aturan iuran dan manfaat (the law as code).", no_args_is_help=True)
 benefit_app = typer.Typer(help="Manfaat per kasus, pada tanggal kejadian.", no_args_is_help=True)
-app.add_typer(rules_app, name="rules")
-register(app)
 rules_app.add_typer(benefit_app, name="benefit")
-
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-
-
-
-class CliError(Exception):
-    """A bad argument: printed as one line, exit status 2."""
 
 
 def _fail(message: str) -> None:
-    raise CliError(message)
+    raise CommandError(message)
 
 
 def _trace_table(trace: list[TraceEntry]) -> Table:
@@ -172,9 +150,6 @@ def _run_benefit(compute: Callable[[], benefit_rules.BenefitResult], as_json: bo
     _print_benefit(result, as_json)
 
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Keluaran JSON")]
-
-
 @benefit_app.command("jkm")
 def benefit_jkm(
     death_date: Annotated[str, typer.Option(help="Tanggal meninggal, mis. 2024-05-01")],
@@ -262,92 +237,3 @@ def check_command(
     for v in values:
         if v.confidence == "unconfirmed":
             typer.echo(f"  UNCONFIRMED {v.name} [{v.period}] {describe_value(v)}: {v.basis}")
-
-
-@app.command("demo")
-def demo_command() -> None:
-    """Demonstrasi: iuran dan anggaran PKS Pemda, dan manfaat JKM dan JKK-kematian."""
-    from lindung.demo import run_demo
-
-    run_demo(console)
-
-
-@app.command("demo-data")
-def demo_data_command() -> None:
-    """Mengisi basis data dengan data demo (Kota Metro, BPJS KCP Metro, loket KIR)."""
-    from lindung.db import get_engine
-    from lindung.demo_data import ACCOUNTS, DEMO_PASSWORD, load_demo
-
-    for line in load_demo(get_engine()):
-        typer.echo(line)
-    typer.echo(f"Akun demo (kata sandi {DEMO_PASSWORD}):")
-    for account in ACCOUNTS:
-        typer.echo(f"  {account.username:<15} {account.role:<17} {account.organisation}")
-
-
-@app.command("serve")
-def serve_command(
-    host: Annotated[str, typer.Option(help="Alamat")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port")] = 8000,
-    secure_cookies: Annotated[bool, typer.Option(
-        help="Cookie hanya lewat HTTPS (wajib di balik reverse proxy HTTPS)")] = False,
-) -> None:
-    """Menjalankan aplikasi web di http://HOST:PORT."""
-    import uvicorn
-
-    from lindung.logs import logging_config
-    from lindung.web.app import create_app
-
-    typer.echo(f"lindung melayani http://{host}:{port} (OpenAPI: /api/v1/openapi.json)")
-    uvicorn.run(create_app(secure_cookies=secure_cookies), host=host, port=port,
-                log_config=logging_config(), log_level="warning", access_log=False)
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: Typer with one-line errors instead of usage boxes.
-
-    Nothing reaches the terminal with personal data: a database refusal is told in words
-    (the driver's own message can carry a NIK), and anything unexpected as its kind and a
-    redacted message; the traceback only with ``LINDUNG_DEBUG=1``, redacted too.
-    """
-    from sqlalchemy.exc import IntegrityError, OperationalError
-
-    from lindung.logs import configure, redact
-    from lindung.tempfiles import sweep
-
-    configure()
-    sweep()
-    try:
-        status = app(args=argv, standalone_mode=False)
-    except (CliError, CommandError, LindungError) as exc:
-        typer.echo(f"lindung: error: {redact(str(exc))}", err=True)
-        sys.exit(2)
-    except IntegrityError:
-        typer.echo(f"lindung: error: {DATABASE_CONFLICT}", err=True)
-        sys.exit(3)
-    except OperationalError:
-        typer.echo(f"lindung: error: {DATABASE_BUSY}", err=True)
-        sys.exit(3)
-    except Abort:
-        typer.echo("lindung: dibatalkan", err=True)
-        sys.exit(1)
-    except TyperException as exc:
-        typer.echo(f"lindung: error: {exc.format_message()}", err=True)
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # told in words, redacted (see _unexpected)
-        _unexpected(exc)
-    if isinstance(status, int) and status:
-        sys.exit(status)
-
-
-def _unexpected(exc: BaseException) -> None:
-    import os
-    import traceback
-
-    from lindung.logs import redact
-
-    if os.environ.get("LINDUNG_DEBUG"):
-        typer.echo(redact("".join(traceback.format_exception(exc))), err=True)
-    typer.echo(f"lindung: error: galat tak terduga ({type(exc).__name__}): "
-               f"{redact(str(exc))[:300]}", err=True)
-    sys.exit(1)

@@ -6,22 +6,26 @@ at all. The actor recorded in the audit log is ``--actor`` or ``cli:<login name>
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from lindung.cli.common import (
+    ActorOption,
+    CommandError,
+    JsonOption,
+    actor_name,
+    console,
+    emit_json,
+    err_console,
+    parse_day,
+)
 from lindung.formatting import format_date_id, format_number
-
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
 
 db_app = typer.Typer(help="Basis data: migrasi.", no_args_is_help=True)
 agreements_app = typer.Typer(help="PKS (perjanjian kerja sama).", no_args_is_help=True)
@@ -29,36 +33,6 @@ roster_app = typer.Typer(help="Impor daftar peserta dan pertukaran data dengan B
                          no_args_is_help=True)
 workers_app = typer.Typer(help="Pekerja (satu orang per NIK).", no_args_is_help=True)
 occupations_app = typer.Typer(help="Taksonomi pekerjaan.", no_args_is_help=True)
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Keluaran JSON")]
-ActorOption = Annotated[str | None, typer.Option(help="Nama pelaku untuk log audit")]
-
-
-class CommandError(Exception):
-    """A refused command: printed as one line, exit status 2 (see cli.main)."""
-
-
-def _actor(actor: str | None) -> str:
-    if actor:
-        return actor
-    if os.environ.get("LINDUNG_ACTOR"):
-        return os.environ["LINDUNG_ACTOR"]
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
-
-
-def _date(value: str, name: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"--{name} harus tanggal seperti 2022-07-01, bukan {value!r}") from exc
-
-
-def emit_json(data: dict[str, Any]) -> None:
-    """JSON for scripts: UTF-8 text, indented, dates as ISO strings."""
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 @db_app.command("upgrade")
@@ -115,10 +89,10 @@ def agreements_create(
         agreement = create_agreement(
             session, code=code, region_code=region, segment=segment,
             programs=[p.strip().lower() for p in programs.split(",") if p.strip()],
-            funded_by=funded_by, start=_date(start, "start"), end=_date(end, "end"),
+            funded_by=funded_by, start=parse_day(start, "start"), end=parse_day(end, "end"),
             quota=quota, declared_income=income, wage=wage, risk_class=risk_class,
             number=number, title=title, budget_ceiling=budget,
-            phases=[_phase(p) for p in phase or []], actor=_actor(actor))
+            phases=[_phase(p) for p in phase or []], actor=actor_name(actor))
         data = {"code": agreement.code, "segment": agreement.segment,
                 "programs": agreement.program_list, "funded_by": agreement.funding_source_code,
                 "region": agreement.region_code, "start": agreement.start_date.isoformat(),
@@ -127,8 +101,8 @@ def agreements_create(
         emit_json(data)
     else:
         typer.echo(f"PKS {code} dicatat: {segment.upper()} {programs.upper()}, "
-                   f"{funded_by.upper()}, {format_date_id(_date(start, 'start'))} s.d. "
-                   f"{format_date_id(_date(end, 'end'))}, kuota {format_number(quota)}.")
+                   f"{funded_by.upper()}, {format_date_id(parse_day(start, 'start'))} s.d. "
+                   f"{format_date_id(parse_day(end, 'end'))}, kuota {format_number(quota)}.")
 
 
 @agreements_app.command("show")
@@ -178,7 +152,7 @@ def agreements_amend(
     if quota is not None:
         changes["quota"] = quota
     if end is not None:
-        changes["end_date"] = _date(end, "end")
+        changes["end_date"] = parse_day(end, "end")
     if budget is not None:
         changes["budget_ceiling"] = budget
     if programs is not None:
@@ -186,9 +160,9 @@ def agreements_amend(
     if not changes:
         raise CommandError("tidak ada yang diubah: isi --quota, --end, --budget atau --programs")
     with transaction() as session:
-        amendment = amend_agreement(session, code, changes, effective=_date(effective,
+        amendment = amend_agreement(session, code, changes, effective=parse_day(effective,
                                                                             "effective"),
-                                    reason=reason, actor=_actor(actor))
+                                    reason=reason, actor=actor_name(actor))
         typer.echo(f"Addendum {amendment.number} PKS {code}: {amendment.changes}")
 
 
@@ -229,7 +203,7 @@ def roster_import(
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
             "{task.completed}/{task.total}"), TimeElapsedColumn(), console=err_console,
             disable=not show_bar) as progress, transaction() as session:
-        result = import_roster(session, file, agreement, actor=_actor(actor), dry_run=dry_run,
+        result = import_roster(session, file, agreement, actor=actor_name(actor), dry_run=dry_run,
                                all_or_nothing=all_or_nothing, phase=phase,
                                progress=_Bar(progress))
     if report is not None:
@@ -263,7 +237,7 @@ def roster_export_submission(
     from lindung.enrollment.exchange import export_submission
 
     with transaction() as session:
-        result = export_submission(session, agreement, out, actor=_actor(actor))
+        result = export_submission(session, agreement, out, actor=actor_name(actor))
     typer.echo(f"{format_number(result.count)} peserta PKS {agreement} ditulis ke {out}.")
 
 
@@ -282,7 +256,7 @@ def roster_import_answer(
     if not file.exists():
         raise CommandError(f"berkas {file} tidak ada")
     with transaction() as session:
-        result = import_answer(session, file, actor=_actor(actor), agreement_code=agreement)
+        result = import_answer(session, file, actor=actor_name(actor), agreement_code=agreement)
     if as_json:
         emit_json(result.to_dict())
         return
@@ -358,7 +332,7 @@ def occupations_add(
 
     with transaction() as session:
         add_occupation(session, code=code, name=name, group=group, default_segment=segment,
-                       risk_class=risk_class, aliases=alias or [], actor=_actor(actor))
+                       risk_class=risk_class, aliases=alias or [], actor=actor_name(actor))
     typer.echo(f"Pekerjaan {code} ditambahkan.")
 
 
@@ -369,5 +343,3 @@ def register(app: typer.Typer) -> None:
     app.add_typer(workers_app, name="workers")
     app.add_typer(occupations_app, name="occupations")
 
-
-__all__ = ["CommandError", "emit_json", "register"]
