@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 
 AMOUNT_LABELS = {
     "jkk": "JKK (Jaminan Kecelakaan Kerja)",
@@ -34,12 +33,13 @@ _SCALES = ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (10**3, "rib
 def format_rupiah(amount: int) -> str:
     """``Rp1.234.567`` (negative: ``-Rp5.000``)."""
     sign = "-" if amount < 0 else ""
-    return f"{sign}Rp{format_decimal(abs(amount), locale='id_ID')}"
+    return f"{sign}Rp{format_number(abs(amount))}"
 
 
 def format_number(value: int) -> str:
-    """``2.727``."""
-    return str(format_decimal(value, locale="id_ID"))
+    """``2.727`` (the Indonesian thousands separator; plain integer arithmetic, no locale lookup
+    on the way)."""
+    return f"{value:,}".replace(",", ".")
 
 
 def format_date_id(day: date) -> str:

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 import yaml
 
+from lindung import rules
 from lindung.rules import benefits
 
-CASES_DIR = Path(benefits.__file__).parent / "cases"
+CASES_DIR = Path(rules.__file__).parent / "cases"
 CASE_FIELDS = {"name", "benefit", "inputs", "expected", "basis"}
 
 

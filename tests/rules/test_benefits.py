@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lindung.rules import benefits
 from lindung.rules.benefits import (
     Child,
     ChildPerson,
     Family,
     Person,
+    Recipient,
     heirs,
     jht,
     jkk_death,
@@ -74,7 +74,7 @@ def test_confirmed_jkm_carries_no_unconfirmed_warning() -> None:
 
 def test_jkk_death_warns_that_the_floor_is_unconfirmed() -> None:
     out = jkk_death(accident_date=D, wage=100_000)
-    assert out.amounts["death"] == 20_000_000
+    assert out.death == 20_000_000
     assert any("jkk.death.floor" in w and "UNCONFIRMED" in w for w in out.warnings)
 
 
@@ -204,51 +204,48 @@ def test_jp_formula_is_rounded_once_half_up(wage: int, months: int) -> None:
     out = jp_old_age(birth_date=date(1985, 1, 15), contribution_months=max(months, 180),
                      average_monthly_wage=wage)
     exact = Fraction(1, 100) * Fraction(max(months, 180), 12) * wage
-    assert out.details["formula_amount"] == int(exact + Fraction(1, 2))
-    assert 411_400 <= out.amounts["monthly"] <= 4_932_300  # type: ignore[operator]
+    assert out.formula_amount == int(exact + Fraction(1, 2))
+    assert 411_400 <= out.monthly <= 4_932_300
 
 
 @given(wage=st.integers(0, 1_000_000_000))
 def test_jkk_death_is_never_below_the_jkm_lump_sum(wage: int) -> None:
     out = jkk_death(accident_date=D, wage=wage)
-    assert out.amounts["death"] == max(48 * wage, 20_000_000)
+    assert out.death == max(48 * wage, 20_000_000)
 
 
 def test_jkp_wage_is_capped_at_five_million() -> None:
     low = jkp(dismissal_date=D, wage=5_000_000, contribution_months=30)
     high = jkp(dismissal_date=D, wage=50_000_000, contribution_months=30)
-    assert low.amounts == high.amounts
-    assert high.details["wage_used"] == 5_000_000
+    assert low.monthly == high.monthly
+    assert high.wage_used == 5_000_000
 
 
-def test_scholarship_total_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_scholarship_total_is_capped() -> None:
     real = load_parameters()
     cap = real["scholarship.cap_total"]
     lowered = dataclasses.replace(cap, values=tuple(
         dataclasses.replace(v, value=100_000_000) for v in cap.values))
     fake = ParameterSet({**real.parameters, "scholarship.cap_total": lowered})
-    monkeypatch.setattr(benefits, "load_parameters", lambda: fake)
-    out = jkm(death_date=D, contribution_months=40, children=[Child("tk_sd"), Child("tk_sd")])
-    assert out.scholarship is not None
-    assert [c["entitlement"] for c in out.scholarship["per_child"]] == [87_000_000, 87_000_000]
-    assert out.scholarship["total"] == 100_000_000
+    out = jkm(death_date=D, contribution_months=40, children=[Child("tk_sd"), Child("tk_sd")],
+              params=fake)
+    assert [c.entitlement for c in out.scholarship.per_child] == [87_000_000, 87_000_000]
+    assert out.scholarship.total == 100_000_000
     assert out.total == 42_000_000 + 100_000_000
 
 
 def test_a_child_not_yet_at_school_is_entitled_to_every_level() -> None:
     out = jkm(death_date=D, contribution_months=40, children=[Child(None, age=2)])
-    assert out.scholarship is not None
-    child = out.scholarship["per_child"][0]
-    assert child["entitlement"] == 87_000_000
-    assert "not yet at school" in child["note"]
+    child = out.scholarship.per_child[0]
+    assert child.entitlement == 87_000_000
+    assert child.note is not None and "not yet at school" in child.note
 
 
 def test_a_third_child_is_listed_but_not_counted() -> None:
     out = jkm(death_date=D, contribution_months=40,
               children=[Child("pt", 5), Child("pt", 5), Child("pt", 5)])
-    assert out.scholarship is not None
-    assert [c["counted"] for c in out.scholarship["per_child"]] == [True, True, False]
-    assert out.scholarship["total"] == 24_000_000
+    assert [c.counted for c in out.scholarship.per_child] == [True, True, False]
+    assert out.scholarship.total == 24_000_000
 
 
 def test_jp_lump_sum_path_says_where_the_money_comes_from() -> None:
@@ -270,7 +267,7 @@ def test_jkp_lists_every_reason_for_refusal() -> None:
               age_at_registration=55)
     assert not out.eligible
     assert len(out.reasons) == 4
-    assert out.amounts["monthly"] == []
+    assert out.monthly == ()
 
 
 # --- heirs --------------------------------------------------------------------------------------
@@ -279,19 +276,18 @@ def test_jkp_lists_every_reason_for_refusal() -> None:
 def test_heirs_accept_dataclasses() -> None:
     family = Family(spouses=[Person("Siti")], children=[ChildPerson("Budi", 10)])
     out = heirs(family=family, programme="jkm", death_date=D)
-    assert out.details["recipients"] == [{"relation": "spouse", "name": "Siti"},
-                                         {"relation": "child", "name": "Budi"}]
+    assert out.recipients == (Recipient("spouse", "Siti"), Recipient("child", "Budi"))
 
 
 def test_jkk_heirs_follow_jkm_and_warn_that_this_is_assumed() -> None:
     out = heirs(family=Family(parents=[Person("Slamet")]), programme="jkk", death_date=D)
-    assert out.details["group"] == "parent"
+    assert out.group == "parent"
     assert any("heirs.order.jkk" in w and "UNCONFIRMED" in w for w in out.warnings)
 
 
 def test_jkm_residual_warns_about_the_disagreement() -> None:
     out = heirs(family=Family(), programme="jkm", death_date=D)
-    assert out.details["residual"]["cash"] == "dana_jaminan_sosial"
+    assert out.residual is not None and out.residual.cash == "dana_jaminan_sosial"
     assert any("heirs.residual.jkm.cash" in w and "UNCONFIRMED" in w for w in out.warnings)
     assert any("Balai Harta Peninggalan" in e.get("note", "") for e in out.to_dict()["trace"])
 
@@ -299,8 +295,8 @@ def test_jkm_residual_warns_about_the_disagreement() -> None:
 def test_jp_children_who_do_not_qualify_are_explained() -> None:
     family = Family(children=[ChildPerson("Ani", 23)], parents=[Person("Slamet")])
     out = heirs(family=family, programme="jp", death_date=D)
-    assert out.details["group"] == "parent"
-    assert out.reasons == ["Ani: a JP child pension needs age under 23, unmarried, not working"]
+    assert out.group == "parent"
+    assert out.reasons == ("Ani: a JP child pension needs age under 23, unmarried, not working",)
 
 
 def test_heirs_unknown_programme_is_refused() -> None:

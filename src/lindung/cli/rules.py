@@ -3,7 +3,7 @@ force on a day, and the check of the parameter files."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -33,7 +33,7 @@ def _fail(message: str) -> None:
     raise CommandError(message)
 
 
-def _trace_table(trace: list[TraceEntry]) -> Table:
+def _trace_table(trace: Sequence[TraceEntry]) -> Table:
     table = Table(title="Dasar hukum (trace)", title_justify="left")
     for column in ("Baris", "Parameter", "Nilai", "Berlaku", "Dasar hukum", "Keyakinan"):
         table.add_column(column)
@@ -43,7 +43,7 @@ def _trace_table(trace: list[TraceEntry]) -> Table:
     return table
 
 
-def _print_warnings(warnings: list[str]) -> None:
+def _print_warnings(warnings: Sequence[str]) -> None:
     for w in warnings:
         console.print(f"[yellow]Peringatan:[/yellow] {w}")
 
@@ -144,7 +144,7 @@ def _print_benefit(result: benefit_rules.BenefitResult, as_json: bool) -> None:
 def _run_benefit(compute: Callable[[], benefit_rules.BenefitResult], as_json: bool) -> None:
     try:
         result = compute()
-    except (InvalidDateError, ValueError) as exc:
+    except (InvalidDateError, benefit_rules.BenefitError) as exc:
         _fail(str(exc))
         return
     _print_benefit(result, as_json)

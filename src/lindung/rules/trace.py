@@ -6,15 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from lindung.formatting import format_rupiah
 from lindung.rules.params import ParameterSet, ParameterValue
 
 
 def _pct(ratio: Any) -> str:
     return f"{(ratio * 100).normalize():f}%"
-
-
-def _idr(amount: int) -> str:
-    return "Rp" + f"{amount:,}".replace(",", ".")
 
 
 def describe_value(value: ParameterValue) -> str:
@@ -23,7 +20,7 @@ def describe_value(value: ParameterValue) -> str:
     if unit == "ratio":
         return _pct(v)
     if unit == "idr":
-        return _idr(v)
+        return format_rupiah(v)
     if unit == "wage_multiple":
         return f"{v:f} × upah"
     if unit in ("months", "years", "days", "count"):
@@ -33,13 +30,14 @@ def describe_value(value: ParameterValue) -> str:
     if unit == "date":
         return str(v.isoformat())
     if unit == "income_grid":
-        return f"{_idr(v['min'])} – {_idr(v['max'])}, kelipatan {_idr(v['step'])}"
+        return (f"{format_rupiah(v['min'])} – {format_rupiah(v['max'])}, "
+                f"kelipatan {format_rupiah(v['step'])}")
     if unit == "marginal_bands":
         return "; ".join(
-            f"{'s.d. ' + _idr(b['up_to']) if b['up_to'] is not None else 'selebihnya'}: "
+            f"{'s.d. ' + format_rupiah(b['up_to']) if b['up_to'] is not None else 'selebihnya'}: "
             f"JKK {_pct(b['jkk'])}, JKM {_pct(b['jkm'])}" for b in v)
     if unit == "idr_by_term":
-        return "; ".join(f"s.d. {t['up_to_months']} bulan {_idr(t['amount'])}" for t in v)
+        return "; ".join(f"s.d. {t['up_to_months']} bulan {format_rupiah(t['amount'])}" for t in v)
     if unit == "schedule":
         return "; ".join(
             f"{_pct(s['ratio'])} × {s['months']} bulan" if s["months"] is not None
@@ -47,11 +45,11 @@ def describe_value(value: ParameterValue) -> str:
     if unit == "ratio_table":
         return "; ".join(f"{k}: {_pct(r)}" for k, r in v.items())
     if unit == "idr_table":
-        return "; ".join(f"{k}: {_idr(a)}" for k, a in v.items())
+        return "; ".join(f"{k}: {format_rupiah(a)}" for k, a in v.items())
     if unit == "heir_order":
         return " → ".join("/".join(group) for group in v)
     if unit == "scholarship_levels":
-        return "; ".join(f"{lv['level']}: {_idr(lv['per_year'])}/tahun × {lv['max_years']}"
+        return "; ".join(f"{lv['level']}: {format_rupiah(lv['per_year'])}/tahun × {lv['max_years']}"
                          for lv in v)
     return str(v)
 
