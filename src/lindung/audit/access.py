@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.orm import Session
 
-from lindung.accounts.permissions import Principal
 from lindung.audit.models import AuditEvent
 from lindung.paging import Page, paginate
+from lindung.principal import Principal
 
 
 def audit_events(session: Session, principal: Principal, *, action: str | None = None,
