@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from lindung.accounts.passwords import use_hasher
+from lindung.audit.chain import GENESIS
 from lindung.db import make_engine, session_factory
 from lindung.demo_data import load_demo
 from lindung.migrate import upgrade
@@ -28,12 +31,17 @@ of 2026, whatever the machine's date. Set in the environment, so the servers and
 tests start run as of that day too."""
 os.environ["LINDUNG_TODAY"] = TEST_TODAY
 
+# Passwords hashed at argon2id's lowest cost: the real cost, at every demo account and sign-in,
+# would slow the suite by minutes and test nothing of ours (the hasher is lindung's, injected).
+use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
 PG_ADMIN_URL = os.environ.get("LINDUNG_TEST_PG_ADMIN_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BUSINESS_TABLES = ("web_session", "api_token", "app_user", "membership_event", "membership",
                    "roster_import", "agreement_amendment",
                    "agreement_phase", "agreement", "worker", "audit_event")
-"""Emptied between PostgreSQL tests (with what references them). ``organisation`` is emptied
+"""Emptied between PostgreSQL tests (with what references them; the audit chain's head is set
+back to the empty log). ``organisation`` is emptied
 by DELETE after them: a TRUNCATE ... CASCADE of it would empty the occupation taxonomy too
 (occupations reference the Pemda that added them)."""
 
@@ -85,6 +93,10 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         eng = make_engine(url)
         with eng.begin() as conn:
             conn.execute(text(f"TRUNCATE {', '.join(BUSINESS_TABLES)} RESTART IDENTITY CASCADE"))
+            # TRUNCATE fires no row trigger (the audit log refuses DELETE); the chain restarts.
+            conn.execute(text("INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, 0, :g) "
+                              "ON CONFLICT (id) DO UPDATE SET seq = 0, hash = :g"),
+                         {"g": GENESIS})
             conn.execute(text("DELETE FROM occupation WHERE NOT builtin OR pemda_id IS NOT NULL"))
             conn.execute(text("DELETE FROM organisation"))
             conn.execute(text("ALTER SEQUENCE organisation_id_seq RESTART"))

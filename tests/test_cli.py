@@ -7,10 +7,11 @@ import subprocess
 import sys
 from typing import Any
 
+from tests.cli import Done, run_cli
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "lindung", *args], capture_output=True,
-                          text=True, check=False, timeout=120)
+
+def _run(*args: str) -> Done:
+    return run_cli(*args)
 
 
 def _json(*args: str) -> dict[str, Any]:
@@ -113,3 +114,16 @@ def test_demo_prints_the_worked_figures() -> None:
     assert done.returncode == 0, done.stderr
     for figure in ("Rp45.360.000", "Rp274.881.600", "Rp42.000.000", "Rp8.400"):
         assert figure in done.stdout
+
+
+def test_python_m_lindung_runs_as_a_person_would() -> None:
+    """The module entry point, in its own interpreter: the figures and a one-line refusal."""
+    done = subprocess.run([sys.executable, "-m", "lindung", "demo"], capture_output=True,
+                          text=True, check=False, timeout=120)
+    assert done.returncode == 0 and "Rp42.000.000" in done.stdout, done.stderr
+    refused = subprocess.run([sys.executable, "-m", "lindung", "rules", "contribution",
+                              "--segment", "nope", "--month", "2024-06"], capture_output=True,
+                             text=True, check=False, timeout=120)
+    assert refused.returncode == 2
+    assert refused.stderr.strip().startswith("lindung: error: ")
+    assert len(refused.stderr.strip().splitlines()) == 1

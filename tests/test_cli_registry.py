@@ -16,25 +16,28 @@ import pytest
 from alembic.script import ScriptDirectory
 
 from lindung.migrate import alembic_config
+from tests.cli import Done, run_cli
 from tests.enrollment.test_import import nik, person, write_csv
 
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     db = tmp_path_factory.mktemp("cli") / "lindung.sqlite3"
-    environment = {**os.environ, "LINDUNG_DATABASE_URL": f"sqlite:///{db}",
-                   "LINDUNG_ACTOR": "test-operator"}
+    environment = {k: v for k, v in os.environ.items() if k != "LINDUNG_USER"}
+    environment["LINDUNG_DATABASE_URL"] = f"sqlite:///{db}"
     done = subprocess.run([sys.executable, "-m", "lindung", "db", "upgrade"], env=environment,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert f"revisi {head}" in done.stdout
+    made = lindung(environment, "accounts", "create-organisation", "--code", "PEMKOT-METRO",
+                   "--kind", "pemda", "--name", "Pemerintah Kota Metro", "--region", "18.72")
+    assert made.returncode == 0, made.stderr
     return environment
 
 
-def lindung(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "lindung", *args], env=env,
-                          capture_output=True, text=True, check=False, timeout=300)
+def lindung(env: dict[str, str], *args: str) -> Done:
+    return run_cli(*args, env=env)
 
 
 def as_json(env: dict[str, str], *args: str) -> dict[str, Any]:

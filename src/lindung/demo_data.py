@@ -8,24 +8,33 @@ imported, submitted to the branch and answered. Running it twice changes nothing
 from __future__ import annotations
 
 import csv
+import functools
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from lindung import clock
-from lindung.accounts.service import create_organisation, create_token, create_user
-from lindung.agreements.models import Organisation
-from lindung.agreements.service import PhaseTerms, create_agreement
+from lindung.accounts.actions import do_create_user, do_issue_token
+from lindung.accounts.queries import user_principal
+from lindung.agreements.actions import PhaseTerms, do_assign_payer, do_create_agreement
 from lindung.db import transaction
-from lindung.enrollment.exchange import export_submission, import_answer
-from lindung.enrollment.service import import_roster
+from lindung.enrollment.actions import do_export_submission, do_import_answer, do_import_roster
+from lindung.organisations.actions import do_create_organisation
+from lindung.organisations.models import Organisation
+from lindung.principal import Principal, system_principal
 from lindung.registry.regions import load_regions
 from lindung.tempfiles import temporary_directory
 
 DEMO_PASSWORD = "lindung-demo-2026"
 ACTOR = "demo:seed"
+OPDS = (("SATPOL-METRO", "Satpol PP Kota Metro"), ("DINKES-METRO", "Dinas Kesehatan Kota Metro"),
+        ("DINSOS-METRO", "Dinas Sosial Kota Metro"), ("PERKIM-METRO", "Dinas Perkim Kota Metro"),
+        ("KESRA-METRO", "Bagian Kesra Setda Kota Metro"),
+        ("DISNAKER-METRO", "Dinas Tenaga Kerja Kota Metro"))
+"""The OPDs of Kota Metro whose lists the demo imports (and Disnaker, which keeps none)."""
 # (group label, occupation as written in the OPD's file, agency that keeps the list, people)
 GROUPS = (
     ("LINMAS", "Linmas", "Satpol PP Kota Metro", 620),
@@ -94,54 +103,60 @@ def demo_codes(year: int) -> dict[str, str]:
 
 def load_demo(engine: Engine) -> list[str]:
     """Create the demo organisations, accounts, agreements (of the year of
-    :func:`lindung.clock.today`) and members; returns what it did."""
+    :func:`lindung.clock.today`) and members; returns what it did. Every change goes through
+    the actions, as the installation (organisations, accounts, agreements) or as the demo
+    people (imports by the Pemda admin, the answer by the BPJS officer)."""
     done: list[str] = []
     year = clock.today().year
     codes = demo_codes(year)
+    system = system_principal(ACTOR)
     with transaction(engine) as s:
         if s.scalar(select(Organisation.id).where(Organisation.code == "PEMKOT-METRO")):
             return ["data demo sudah ada"]
         villages = _metro_villages()
-        create_organisation(s, code="PEMKOT-METRO", kind="pemda", name="Pemerintah Kota Metro",
-                            region_code="18.72", actor=ACTOR)
-        for code, name in (("SATPOL-METRO", "Satpol PP Kota Metro"),
-                           ("DINKES-METRO", "Dinas Kesehatan Kota Metro"),
-                           ("DISNAKER-METRO", "Dinas Tenaga Kerja Kota Metro")):
-            create_organisation(s, code=code, kind="opd", name=name, region_code="18.72",
-                                parent_code="PEMKOT-METRO", actor=ACTOR)
-        create_organisation(s, code="KEL-METRO-DEMO", kind="village",
-                            name=f"Kelurahan {villages[0]}", region_code=villages[0],
-                            parent_code="PEMKOT-METRO", actor=ACTOR)
-        create_organisation(s, code="BPJS-KCP-METRO", kind="bpjs_branch",
-                            name="BPJS Ketenagakerjaan KCP Metro", region_code="18.72",
-                            actor=ACTOR)
-        create_organisation(s, code="PEMKAB-LAMTENG", kind="pemda",
-                            name="Pemerintah Kabupaten Lampung Tengah", region_code="18.02",
-                            actor=ACTOR)
-        create_organisation(s, code="DISHUB-LAMTENG-KIR", kind="counter",
-                            name="Loket KIR Dinas Perhubungan Lampung Tengah",
-                            region_code="18.02", parent_code="PEMKAB-LAMTENG", actor=ACTOR)
+        add = functools.partial(do_create_organisation, s, system)
+        add(code="PEMKOT-METRO", kind="pemda", name="Pemerintah Kota Metro",
+            region_code="18.72")
+        for code, name in OPDS:
+            add(code=code, kind="opd", name=name, region_code="18.72",
+                parent_code="PEMKOT-METRO")
+        add(code="KEL-METRO-DEMO", kind="village", name=f"Kelurahan {villages[0]}",
+            region_code=villages[0], parent_code="PEMKOT-METRO")
+        add(code="BPJS-KCP-METRO", kind="bpjs_branch", name="BPJS Ketenagakerjaan KCP Metro",
+            region_code="18.72")
+        add(code="PEMKAB-LAMTENG", kind="pemda", name="Pemerintah Kabupaten Lampung Tengah",
+            region_code="18.02")
+        add(code="DISHUB-LAMTENG-KIR", kind="counter",
+            name="Loket KIR Dinas Perhubungan Lampung Tengah", region_code="18.02",
+            parent_code="PEMKAB-LAMTENG")
         for account in ACCOUNTS:
-            create_user(s, username=account.username, display_name=account.username,
-                        password=DEMO_PASSWORD, role=account.role,
-                        organisation_code=account.organisation, actor=ACTOR)
-        create_agreement(
-            s, code=codes["metro"], number=f"PKS/BPJS-METRO/{year}/001", region_code="18.72",
-            title="Perlindungan 2.727 pekerja rentan Kota Metro", segment="bpu",
-            programs=["jkk", "jkm"], funded_by="apbd", start=date(year, 1, 1),
+            do_create_user(s, system, username=account.username,
+                           display_name=account.username, password=DEMO_PASSWORD,
+                           role=account.role, organisation_code=account.organisation)
+        do_create_agreement(
+            s, system, code=codes["metro"], number=f"PKS/BPJS-METRO/{year}/001",
+            region_code="18.72", title="Perlindungan 2.727 pekerja rentan Kota Metro",
+            segment="bpu", programs=["jkk", "jkm"], funded_by="apbd", start=date(year, 1, 1),
             end=date(year, 12, 31), quota=3000, declared_income=1_000_000,
             budget_ceiling=3000 * 16_800 * 12, pemda_code="PEMKOT-METRO",
-            branch_code="BPJS-KCP-METRO", actor=ACTOR,
+            branch_code="BPJS-KCP-METRO",
             phases=[PhaseTerms(1, date(year, 1, 1), 1200), PhaseTerms(2, date(year, 7, 1),
                                                                        1800)])
-        for code, funded, title in (
-                (codes["kir_self"], "self", "Sopir KIR, iuran dibayar sendiri"),
-                (codes["kir_apbd"], "apbd", "Sopir KIR, iuran dibayar APBD")):
-            create_agreement(
-                s, code=code, title=title, region_code="18.02", segment="bpu",
+        # Satpol PP pays its LINMAS from its own budget (DPA); the rest from the BPKAD.
+        do_assign_payer(s, system, codes["metro"], payer_code="SATPOL-METRO",
+                        funded_by="apbd", effective=date(year, 1, 1),
+                        group_code="SATPOL-METRO")
+        for code, funded, title, payer in (
+                (codes["kir_self"], "self", "Sopir KIR, iuran dibayar sendiri", "self"),
+                (codes["kir_apbd"], "apbd", "Sopir KIR, iuran dibayar APBD", "PEMKAB-LAMTENG")):
+            do_create_agreement(
+                s, system, code=code, title=title, region_code="18.02", segment="bpu",
                 programs=["jkk", "jkm"], funded_by=funded, start=date(year, 1, 1),
                 end=date(year, 12, 31), quota=10_000, declared_income=1_000_000,
-                pemda_code="PEMKAB-LAMTENG", branch_code="BPJS-KCP-METRO", actor=ACTOR)
+                pemda_code="PEMKAB-LAMTENG", branch_code="BPJS-KCP-METRO", payer_code=payer)
+            # The drivers enrolled at the KIR desk are this agreement's for this payer.
+            do_assign_payer(s, system, code, payer_code=payer, funded_by=funded,
+                            effective=date(year, 1, 1), group_code="DISHUB-LAMTENG-KIR")
         done.append("organisasi, akun dan PKS dibuat")
     with temporary_directory() as tmp:
         start = 1
@@ -151,25 +166,31 @@ def load_demo(engine: Engine) -> list[str]:
             phase = 1 if start + count - 1 <= 1200 else 2
             start += count
             with transaction(engine) as s:
-                report = import_roster(s, path, codes["metro"], actor="user:opd.satpol",
-                                       phase=phase, today=date(year, 7, 15))
+                admin = _person(s, "admin.metro")
+                report = do_import_roster(s, admin, path, codes["metro"], phase=phase,
+                                          today=date(year, 7, 15))
             done.append(f"{label}: {report.accepted} diterima, {report.rejected} ditolak")
         with transaction(engine) as s:
-            sent = export_submission(s, codes["metro"], Path(tmp) / "kirim.xlsx",
-                                     actor="user:admin.metro")
+            sent = do_export_submission(s, _person(s, "admin.metro"), codes["metro"],
+                                        Path(tmp) / "kirim.xlsx")
         answer = Path(tmp) / "jawaban.csv"
         _write_answer(engine, answer)
         with transaction(engine) as s:
-            result = import_answer(s, answer, actor="user:bpjs.metro")
+            result = do_import_answer(s, _person(s, "bpjs.metro"), answer, codes["metro"])
         done.append(f"{sent.count} dikirim ke BPJS; {result.activated} aktif, "
                     f"{result.rejected} ditolak")
     with transaction(engine) as s:
-        secret, _token = create_token(s, name="Sistem KIR Dishub Lampung Tengah",
-                                      organisation_code="DISHUB-LAMTENG-KIR",
-                                      permissions=["coverage.check", "counter.enrol"],
-                                      actor=ACTOR)
+        secret, _token = do_issue_token(s, system, name="Sistem KIR Dishub Lampung Tengah",
+                                        organisation_code="DISHUB-LAMTENG-KIR",
+                                        permissions=["coverage.check", "counter.enrol"])
     done.append(f"token API loket KIR (disimpan hanya sekali): {secret}")
     return done
+
+
+def _person(session: Session, username: str) -> Principal:
+    principal = user_principal(session, username)
+    assert principal is not None
+    return principal
 
 
 def _write_answer(engine: Engine, path: Path) -> None:

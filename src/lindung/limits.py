@@ -61,3 +61,6 @@ MAX_AUDIT_TEXT = 200
 ANONYMOUS_PER_MINUTE = 60
 """Requests per minute per client address on routes anyone may call (card check, sign-in
 page)."""
+
+MAX_TOKEN_RATE = 6_000
+"""Requests per minute one API token may be allowed (a counter desk's system needs about 600)."""

@@ -22,12 +22,33 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(engine: Engine | None = None, revision: str = "head") -> None:
-    """Bring the database up to ``revision`` (default: the newest)."""
+    """Bring the database up to ``revision`` (default: the newest).
+
+    On SQLite a migration that changes a table rebuilds it (Alembic's batch mode: copy, drop,
+    rename); with foreign keys enforced, dropping a table that other rows reference fails. So
+    the keys are off while migrating and checked whole afterwards: a migration that left a
+    dangling reference is refused, nothing of it kept.
+    """
     engine = engine or get_engine()
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left {len(broken)} broken references "
+                                           f"(first: {broken[0]})")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def current_revision(engine: Engine | None = None) -> str | None:

@@ -5,19 +5,27 @@ from lindung.agreements.models import (
     Agreement,
     AgreementAmendment,
     AgreementPhase,
+    AgreementTerms,
     FundingSource,
-    Organisation,
+    PayerAssignment,
 )
 from lindung.audit.models import AuditEvent
 from lindung.counter.models import CounterCard
 from lindung.db import Base
-from lindung.enrollment.models import Membership, MembershipEvent, RosterImport
+from lindung.enrollment.models import (
+    Membership,
+    MembershipEvent,
+    MembershipOverride,
+    RosterImport,
+)
+from lindung.organisations.models import Organisation
 from lindung.registry.models import Occupation, Region, Worker
 
 __all__ = [
     "Agreement",
     "AgreementAmendment",
     "AgreementPhase",
+    "AgreementTerms",
     "ApiToken",
     "AuditEvent",
     "Base",
@@ -25,8 +33,10 @@ __all__ = [
     "FundingSource",
     "Membership",
     "MembershipEvent",
+    "MembershipOverride",
     "Occupation",
     "Organisation",
+    "PayerAssignment",
     "Region",
     "RosterImport",
     "User",

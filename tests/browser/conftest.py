@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from lindung.accounts.service import sign_in_throttle
+from lindung.accounts.throttle import sign_in_throttle
 from lindung.db import make_engine
 from lindung.demo_data import DEMO_PASSWORD
 from lindung.web.app import create_app

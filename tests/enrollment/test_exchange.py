@@ -12,13 +12,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from lindung.db import transaction
-from lindung.enrollment.exchange import export_submission, import_answer
+from lindung.enrollment.actions import do_end_membership, do_export_submission, do_import_answer
 from lindung.enrollment.models import Membership, MembershipEvent
-from lindung.enrollment.service import end_membership
+from lindung.enrollment.queries import worker_profile
 from lindung.errors import Conflict
 from lindung.registry.models import Worker
-from lindung.registry.service import worker_profile
 from tests.enrollment.test_import import agreement, nik, person, run, write_csv
+from tests.factories import SYSTEM
 
 
 def enrolled(engine: Engine, tmp_path: Path, count: int = 3) -> None:
@@ -40,15 +40,14 @@ def test_submission_file_keeps_nik_as_text_and_marks_submitted(
     enrolled(engine, tmp_path)
     out = tmp_path / "kirim.xlsx"
     with transaction(engine) as s:
-        result = export_submission(s, "METRO-2022", out, actor="operator")
+        result = do_export_submission(s, SYSTEM, "METRO-2022", out)
     assert result.count == 3
     sheet = fastexcel.read_excel(str(out)).load_sheet(0, dtypes="string").to_polars()
     assert sheet["NIK"].to_list() == [nik(1), nik(2), nik(3)]
     statuses = set(session.scalars(select(Membership.status)))
     assert statuses == {"submitted"}
     with transaction(engine) as s:  # nothing left to submit
-        assert export_submission(s, "METRO-2022", tmp_path / "again.xlsx",
-                                 actor="operator").count == 0
+        assert do_export_submission(s, SYSTEM, "METRO-2022", tmp_path / "again.xlsx").count == 0
 
 
 def test_answer_activates_with_kpj_and_records_rejections(
@@ -56,7 +55,7 @@ def test_answer_activates_with_kpj_and_records_rejections(
 ) -> None:
     enrolled(engine, tmp_path)
     with transaction(engine) as s:
-        export_submission(s, "METRO-2022", tmp_path / "kirim.xlsx", actor="operator")
+        do_export_submission(s, SYSTEM, "METRO-2022", tmp_path / "kirim.xlsx")
     path = answer(tmp_path / "jawab.csv", [
         (nik(1), "22012345678", "Diterima", ""),
         (nik(2), "", "Ditolak", "NIK tidak ditemukan di Dukcapil"),
@@ -64,7 +63,7 @@ def test_answer_activates_with_kpj_and_records_rejections(
         ("3.2E+15", "1", "Diterima", ""),
     ])
     with transaction(engine) as s:
-        result = import_answer(s, path, actor="bpjs")
+        result = do_import_answer(s, SYSTEM, path, None)
     assert (result.activated, result.rejected, result.unchanged) == (1, 1, 0)
     assert [(e["row"], e["field"]) for e in result.errors] == [(4, "kpj"), (5, "nik")]
     session.expire_all()
@@ -77,7 +76,7 @@ def test_answer_activates_with_kpj_and_records_rejections(
     assert by_nik[nik(3)].status == "submitted"
     # the same answer again changes nothing
     with transaction(engine) as s:
-        again = import_answer(s, path, actor="bpjs")
+        again = do_import_answer(s, SYSTEM, path, None)
     assert (again.activated, again.rejected, again.unchanged) == (0, 0, 2)
 
 
@@ -85,24 +84,27 @@ def test_history_is_kept_through_the_whole_life(engine: Engine, session: Session
                                                 tmp_path: Path) -> None:
     enrolled(engine, tmp_path, 1)
     with transaction(engine) as s:
-        export_submission(s, "METRO-2022", tmp_path / "kirim.xlsx", actor="operator")
+        do_export_submission(s, SYSTEM, "METRO-2022", tmp_path / "kirim.xlsx")
     with transaction(engine) as s:
-        import_answer(s, answer(tmp_path / "a.csv", [(nik(1), "KPJ1", "diterima", "")]),
-                      actor="bpjs")
+        do_import_answer(s, SYSTEM, answer(tmp_path / "a.csv",
+                                           [(nik(1), "KPJ1", "diterima", "")]), None)
     membership_id = session.scalar(select(Membership.id))
     assert membership_id is not None
     with transaction(engine) as s:
-        end_membership(s, membership_id, reason="death", on=date(2022, 9, 3), actor="operator")
+        do_end_membership(s, SYSTEM, membership_id, reason="death", on=date(2022, 9, 3))
     with pytest.raises(Conflict), transaction(engine) as s:
-        end_membership(s, membership_id, reason="death", on=date(2022, 9, 3), actor="operator")
+        do_end_membership(s, SYSTEM, membership_id, reason="death", on=date(2022, 9, 3))
     steps = session.execute(select(MembershipEvent.from_status, MembershipEvent.to_status)
                             .order_by(MembershipEvent.id)).all()
     assert [tuple(s) for s in steps] == [(None, "proposed"), ("proposed", "submitted"),
                                         ("submitted", "active"), ("active", "ended")]
     with transaction(engine) as s:
-        profile = worker_profile(s, nik(1))
-    assert profile["nik"] != nik(1) and profile["nik"].endswith(nik(1)[-4:])
-    (membership,) = profile["memberships"]
-    assert membership["status"] == "ended" and membership["end_reason"] == "death"
-    assert [h["to"] for h in membership["history"]] == ["proposed", "submitted", "active",
-                                                        "ended"]
+        worker_id = s.scalar(select(Worker.id).where(Worker.nik == nik(1)))
+        assert worker_id is not None
+        profile = worker_profile(s, SYSTEM, worker_id)
+    assert profile.worker.nik_masked != nik(1)
+    assert profile.worker.nik_masked.endswith(nik(1)[-4:])
+    (membership,) = profile.memberships
+    assert membership.status == "ended" and membership.end_reason == "death"
+    assert [h.to_status for h in membership.history] == ["proposed", "submitted", "active",
+                                                         "ended"]

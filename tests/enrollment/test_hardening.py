@@ -5,6 +5,7 @@ imports, and formulas in names."""
 
 from __future__ import annotations
 
+import csv
 import threading
 from datetime import date
 from pathlib import Path
@@ -15,16 +16,19 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from lindung.accounts.permissions import Principal, permissions_for
-from lindung.accounts.service import create_organisation
 from lindung.audit.models import AuditEvent
 from lindung.db import transaction
-from lindung.enrollment.access import import_for
-from lindung.enrollment.exchange import export_submission, import_answer
+from lindung.enrollment.actions import (
+    do_end_membership,
+    do_export_submission,
+    do_import_answer,
+    do_import_roster,
+)
 from lindung.enrollment.models import Membership, MembershipEvent
 from lindung.enrollment.report import write_report
-from lindung.enrollment.service import end_membership, import_roster
+from lindung.principal import Principal
 from lindung.registry.models import Worker
+from tests import factories
 from tests.enrollment.test_exchange import answer
 from tests.enrollment.test_import import (
     TODAY,
@@ -36,6 +40,7 @@ from tests.enrollment.test_import import (
     snapshot,
     write_csv,
 )
+from tests.factories import SYSTEM
 
 
 def test_a_file_whose_every_row_is_invalid_gets_its_report(engine: Engine, session: Session,
@@ -54,10 +59,9 @@ def test_a_file_whose_every_row_is_invalid_gets_its_report(engine: Engine, sessi
 def _submit_and_answer(engine: Engine, tmp_path: Path, rows: list[tuple[str, str, str, str]],
                        code: str = "METRO-2022") -> None:
     with transaction(engine) as s:
-        export_submission(s, code, tmp_path / "kirim.xlsx", actor="operator")
+        do_export_submission(s, SYSTEM, code, tmp_path / "kirim.xlsx")
     with transaction(engine) as s:
-        import_answer(s, answer(tmp_path / "jawab.csv", rows), actor="bpjs",
-                      agreement_code=code)
+        do_import_answer(s, SYSTEM, answer(tmp_path / "jawab.csv", rows), code)
 
 
 def test_a_member_refused_by_bpjs_is_proposed_again_as_a_new_period(
@@ -96,7 +100,7 @@ def test_an_ended_member_is_proposed_again_and_two_open_periods_cannot_exist(
     first = session.scalar(select(Membership.id))
     assert first is not None
     with transaction(engine) as s:
-        end_membership(s, first, reason="moved", on=date(2022, 9, 30), actor="operator")
+        do_end_membership(s, SYSTEM, first, reason="moved", on=date(2022, 9, 30))
     assert run(engine, path).accepted == 1
     session.expire_all()
     assert session.scalars(select(Membership.status).order_by(Membership.id)).all() == [
@@ -105,44 +109,45 @@ def test_an_ended_member_is_proposed_again_and_two_open_periods_cannot_exist(
         s.execute(text("UPDATE membership SET status = 'active' WHERE id = :id"), {"id": first})
 
 
-def _principal(engine: Engine, role: str, code: str, kind: str, name: str,
-               region: str) -> Principal:
-    with transaction(engine) as s:
-        org = create_organisation(s, code=code, kind=kind, name=name, region_code=region,
-                                  actor="test")
-        ident = org.id
-    return Principal(kind="user", id=1, name=code.lower(), role=role, organisation_id=ident,
-                     organisation_name=name, organisation_kind=kind, region_code=region,
-                     permissions=permissions_for(role))
+def _principal(engine: Engine, role: str, code: str, kind: str, name: str, region: str,
+               parent: str | None = None) -> Principal:
+    ident = factories.organisation(engine, code, kind, name, region, parent)
+    pemda = ident if kind == "pemda" else factories.organisation_id(engine, parent)
+    return factories.principal_at(ident, role, name=name, kind=kind, region=region,
+                                  pemda_id=pemda)
 
 
 def test_operators_import_only_their_own_opd_or_village(engine: Engine, session: Session,
                                                         tmp_path: Path) -> None:
-    agreement(engine)
-    opd = _principal(engine, "opd_operator", "SATPOL", "opd", "Satpol PP Kota Metro", "18.72")
+    _principal(engine, "pemda_admin", "PEMKOT-METRO", "pemda", "Pemerintah Kota Metro",
+               "18.72")
+    factories.organisation(engine, "DINSOS-METRO", "opd", "Dinas Sosial Kota Metro", "18.72",
+                           "PEMKOT-METRO")
+    agreement(engine, pemda_code="PEMKOT-METRO")
+    opd = _principal(engine, "opd_operator", "SATPOL-METRO", "opd", "Satpol PP Kota Metro",
+                     "18.72", "PEMKOT-METRO")
     rows = [dict(person(1), OPD=""), dict(person(2), OPD="satpol pp  kota metro"),
             dict(person(3), OPD="Dinas Sosial Kota Metro")]
     path = tmp_path / "opd.csv"
-    write_csv(path, [])
-    import csv
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=[*rows[0]])
         writer.writeheader()
         writer.writerows(rows)
     with transaction(engine) as s:
-        report = import_for(s, opd, path, "METRO-2022", dry_run=False)
+        report = do_import_roster(s, opd, path, "METRO-2022", today=TODAY)
     assert report.accepted == 2
     (row, field, message), = errors_of(report)
     assert (row, field) == (4, "agency") and "OPD lain" in message
     assert set(session.scalars(select(Membership.agency))) == {"Satpol PP Kota Metro"}
+    assert set(session.scalars(select(Membership.agency_id))) == {opd.organisation_id}
 
     village = _principal(engine, "village_operator", "KEL-1001", "village", "Kelurahan 1001",
-                         "18.72.01.1001")
+                         "18.72.01.1001", "PEMKOT-METRO")
     rows2 = [person(4), person(5, **{"Desa/Kelurahan": "18.72.01.1002"}),
              person(6, **{"Desa/Kelurahan": ""})]
     with transaction(engine) as s:
-        report = import_for(s, village, write_csv(tmp_path / "desa.csv", rows2), "METRO-2022",
-                            dry_run=False)
+        report = do_import_roster(s, village, write_csv(tmp_path / "desa.csv", rows2),
+                                  "METRO-2022", today=TODAY)
     assert report.accepted == 2
     assert [(r, f) for r, f, _ in errors_of(report)] == [(3, "village")]
     mine = session.scalar(select(Worker.village_code).where(Worker.nik == nik(6)))
@@ -152,15 +157,16 @@ def test_operators_import_only_their_own_opd_or_village(engine: Engine, session:
 def test_a_dry_run_is_audited_and_says_nothing_of_agreements_outside_scope(
     engine: Engine, session: Session, tmp_path: Path
 ) -> None:
-    agreement(engine, code="METRO-2022")
+    metro_admin = _principal(engine, "pemda_admin", "METRO", "pemda", "Kota Metro", "18.72")
+    agreement(engine, code="METRO-2022", pemda_code="METRO")
     agreement(engine, code="LAMTENG-2022", region_code="18.02")
     lamteng_person = person(1, NIK=nik(1, district="180201"),
                             **{"Desa/Kelurahan": "18.02.01.2001"})
     run(engine, write_csv(tmp_path / "lt.csv", [lamteng_person]), "LAMTENG-2022")
-    metro_admin = _principal(engine, "pemda_admin", "METRO", "pemda", "Kota Metro", "18.72")
     path = write_csv(tmp_path / "m.csv", [lamteng_person, person(2)])
     with transaction(engine) as s:
-        report = import_for(s, metro_admin, path, "METRO-2022", dry_run=True)
+        report = do_import_roster(s, metro_admin, path, "METRO-2022", dry_run=True,
+                                  today=TODAY)
     (row, field, message), = errors_of(report)
     assert (row, field) == (2, "nik") and "di luar wilayah kerja Anda" in message
     assert "LAMTENG" not in str(report.to_dict()) and "18.02" not in str(report.to_dict())
@@ -170,7 +176,7 @@ def test_a_dry_run_is_audited_and_says_nothing_of_agreements_outside_scope(
     assert event.detail["written"] is False
     # the installation's own shell (no principal) is told where
     with transaction(engine) as s:
-        shell = import_roster(s, path, "METRO-2022", actor="cli", dry_run=True, today=TODAY)
+        shell = do_import_roster(s, SYSTEM, path, "METRO-2022", dry_run=True, today=TODAY)
     assert "LAMTENG-2022" in errors_of(shell)[0][2]
 
 
@@ -185,8 +191,8 @@ def test_names_that_look_like_formulas_stay_text_in_every_spreadsheet(
     report = run(engine, path)
     files = [write_report(report, tmp_path / "laporan.xlsx")]
     with transaction(engine) as s:
-        files.append(export_submission(s, "METRO-2022", tmp_path / "kirim.xlsx",
-                                       actor="operator").path)
+        files.append(do_export_submission(s, SYSTEM, "METRO-2022",
+                                          tmp_path / "kirim.xlsx").path)
     written = []
     for file in files:
         book = openpyxl.load_workbook(file)

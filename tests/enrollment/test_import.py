@@ -12,12 +12,11 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from lindung.agreements.service import create_agreement
 from lindung.audit.models import AuditEvent
-from lindung.db import transaction
 from lindung.enrollment.models import Membership, MembershipEvent, RosterImport
-from lindung.enrollment.service import ImportReport, import_roster
+from lindung.enrollment.report import ImportReport
 from lindung.registry.models import Worker
+from tests import factories
 
 TODAY = date(2026, 11, 23)
 HEADER = ["No", "NIK", "Nama", "Tempat Lahir", "Tgl Lahir", "Jenis Kelamin", "Alamat",
@@ -51,18 +50,11 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
 
 
 def agreement(engine: Engine, code: str = "METRO-2022", **overrides: Any) -> None:
-    terms: dict[str, Any] = dict(
-        code=code, region_code="18.72", segment="bpu", programs=["jkk", "jkm"],
-        funded_by="apbd", start=date(2022, 7, 1), end=date(2022, 12, 31), quota=3000,
-        declared_income=1_000_000, actor="test")
-    terms.update(overrides)
-    with transaction(engine) as s:
-        create_agreement(s, **terms)
+    factories.agreement(engine, code=code, **overrides)
 
 
 def run(engine: Engine, path: Path, code: str = "METRO-2022", **options: Any) -> ImportReport:
-    with transaction(engine) as s:
-        return import_roster(s, path, code, actor="operator", today=TODAY, **options)
+    return factories.import_roster(engine, path, code, today=TODAY, **options)
 
 
 def snapshot(session: Session) -> dict[str, int]:

@@ -28,8 +28,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from lindung.accounts.crypto import digest
 from lindung.accounts.models import WebSession
-from lindung.accounts.service import digest
 from lindung.db import make_engine, session_factory
 from lindung.demo_data import DEMO_PASSWORD
 from tests.conftest import PG_ADMIN_URL, Demo

@@ -30,9 +30,11 @@ from sqlalchemy import Engine, event, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from lindung.accounts.crypto import digest
 from lindung.accounts.models import WebSession
-from lindung.accounts.service import digest, sign_in_throttle, token_limiter
+from lindung.accounts.throttle import sign_in_throttle, token_limiter
 from lindung.agreements.models import Agreement
+from lindung.agreements.terms import latest_terms
 from lindung.audit.models import AuditEvent
 from lindung.counter.models import CounterCard
 from lindung.db import make_engine, session_factory
@@ -128,7 +130,7 @@ def test_agreement_created_through_the_api_survives_a_kill(server: LiveServer) -
     assert done.json()["code"] == "KILL-2026"
     with stored(url) as s:
         agreement = s.scalar(select(Agreement).where(Agreement.code == "KILL-2026"))
-        assert agreement is not None and agreement.quota == 60_000
+        assert agreement is not None and latest_terms(agreement).quota == 60_000
     assert audit_count(url, "agreement.create", "KILL-2026") == 1
 
 

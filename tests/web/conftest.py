@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
+from lindung.accounts.crypto import digest
 from lindung.accounts.models import WebSession
-from lindung.accounts.service import digest, sign_in_throttle, token_limiter
+from lindung.accounts.throttle import sign_in_throttle, token_limiter
 from lindung.db import make_engine, session_factory
 from lindung.demo_data import DEMO_PASSWORD
 from lindung.web.app import create_app

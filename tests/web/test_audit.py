@@ -8,9 +8,9 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import Engine, select
 
-from lindung.agreements.models import Organisation
 from lindung.audit.service import record
 from lindung.db import transaction
+from lindung.organisations.models import Organisation
 from tests.web.conftest import Client
 
 

@@ -15,7 +15,6 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import Engine, select
 
 from lindung.audit.models import AuditEvent
-from lindung.counter import service
 from lindung.counter.models import CounterCard
 from lindung.db import transaction
 from lindung.web.deps import api_requires
@@ -32,7 +31,7 @@ WORKERS_READ = api_requires("workers.read")
 def day(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[date], None]]:
     """Set the counter's day (the demo agreements run through 2026)."""
     def set_day(value: date) -> None:
-        monkeypatch.setattr(service, "current_day", lambda: value)
+        monkeypatch.setenv("LINDUNG_TODAY", value.isoformat())
     set_day(date(2026, 2, 10))
     yield set_day
 

@@ -40,14 +40,14 @@ from sqlalchemy import Engine, func, select
 from starlette.routing import compile_path
 from starlette.types import Message, Receive, Scope, Send
 
+from lindung.accounts.crypto import digest
 from lindung.accounts.models import WebSession
-from lindung.accounts.permissions import ROLE_PERMISSIONS
-from lindung.accounts.service import digest, sign_in_throttle, token_limiter
+from lindung.accounts.throttle import sign_in_throttle, token_limiter
 from lindung.audit.models import AuditEvent
-from lindung.counter import service as counter_service
 from lindung.db import make_engine, session_factory
 from lindung.demo_data import ACCOUNTS, DEMO_PASSWORD
 from lindung.enrollment.models import Membership
+from lindung.principal import ROLE_PERMISSIONS
 from lindung.registry.models import Worker
 from lindung.web.app import create_app
 from lindung.web.deps import anonymous_limiter
@@ -378,6 +378,9 @@ BASE_JSON: dict[tuple[str, str], Callable[[int], dict[str, Any]]] = {
     ("POST", "/api/v1/agreements"): _agreement_json,
     ("POST", "/api/v1/agreements/{code}/amendments"): lambda n: {
         "effective_date": "2026-08-01", "reason": "Penyesuaian kuota", "quota": 3100 + n},
+    ("POST", "/api/v1/agreements/{code}/payers"): lambda n: {
+        "effective_date": f"2026-{1 + n % 12:02d}-01", "funded_by": "apbd",
+        "group": "DINSOS-METRO", "payer": "DINSOS-METRO"},
     ("POST", "/api/v1/occupations"): lambda n: {
         "code": f"uji_api_{n}", "name": f"Pekerjaan uji {n}", "group": "transport",
         "default_segment": "bpu", "risk_class": 1, "aliases": ["uji"]},
@@ -680,7 +683,7 @@ def env(signed_in_template: Template, tmp_path: Path,
     sign_in_throttle.clear()
     token_limiter._calls.clear()
     anonymous_limiter._calls.clear()
-    monkeypatch.setattr(counter_service, "current_day", lambda: TODAY)
+    monkeypatch.setenv("LINDUNG_TODAY", TODAY.isoformat())
     causes = _Causes()
     logger = logging.getLogger("lindung")
     logger.addHandler(causes)

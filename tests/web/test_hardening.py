@@ -12,11 +12,13 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from lindung.accounts.actions import do_issue_token
 from lindung.accounts.models import WebSession
-from lindung.accounts.service import Throttle, create_token, sign_in_throttle
+from lindung.accounts.throttle import Throttle, sign_in_throttle
 from lindung.audit.models import AuditEvent
 from lindung.db import session_factory, transaction, utcnow
 from lindung.demo_data import DEMO_PASSWORD
+from tests.factories import SYSTEM
 from tests.web.conftest import Client
 
 NIK = "1872011203750001"
@@ -115,10 +117,12 @@ def test_anonymous_routes_are_limited_per_address(anonymous: Client,
 def test_a_token_sees_what_a_person_of_its_organisation_sees(
         anonymous: Client, demo_engine: Engine) -> None:
     with transaction(demo_engine) as s:
-        pemda, _ = create_token(s, name="Dasbor Bappeda", organisation_code="PEMKOT-METRO",
-                                permissions=["agreements.read", "workers.read"], actor="test")
-        opd, _ = create_token(s, name="Sistem Satpol PP", organisation_code="SATPOL-METRO",
-                              permissions=["agreements.read", "workers.read"], actor="test")
+        pemda, _ = do_issue_token(s, SYSTEM, name="Dasbor Bappeda",
+                                  organisation_code="PEMKOT-METRO",
+                                  permissions=["agreements.read", "workers.read"])
+        opd, _ = do_issue_token(s, SYSTEM, name="Sistem Satpol PP",
+                                organisation_code="SATPOL-METRO",
+                                permissions=["agreements.read", "workers.read"])
     listed = anonymous.get("/api/v1/agreements", headers={"Authorization": f"Bearer {pemda}"})
     assert [a["code"] for a in listed.json()["items"]] == ["METRO-2026"]
     found = anonymous.get("/api/v1/workers", params={"name": "ahmad"},

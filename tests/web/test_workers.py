@@ -147,3 +147,33 @@ def test_counter_roles_cannot_search_workers(signed_in: Callable[[str], Client],
     token = {"Authorization": f"Bearer {counter_token}"}
     assert anonymous.get("/api/v1/workers?name=siti", headers=token).status_code == 403
     assert anonymous.get("/api/v1/workers?name=siti").status_code == 401
+
+
+def test_a_members_own_income_is_dated_and_shown(signed_in: Callable[[str], Client],
+                                                 demo_engine: Engine) -> None:
+    from datetime import date
+
+    from lindung.accounts.queries import user_principal
+    from lindung.db import transaction
+    from lindung.enrollment.actions import do_set_member_terms
+
+    worker_id, _, _ = _worker(demo_engine, SATPOL)
+    with transaction(demo_engine) as s:
+        membership = s.scalars(select(Membership.id).where(Membership.worker_id == worker_id)
+                               .order_by(Membership.id)).first()
+        assert membership is not None
+        admin = user_principal(s, "admin.metro")
+        assert admin is not None
+        start = s.get(Membership, membership)
+        assert start is not None
+        do_set_member_terms(s, admin, membership, valid_from=start.start_date,
+                            declared_income=1_500_000, reason="penghasilan naik")
+    client = signed_in("admin.metro")
+    page = client.get(f"/pekerja/{worker_id}")
+    assert page.status_code == 200
+    assert "Rp1.500.000" in page.text and "penghasilan naik" in page.text
+    (shown,) = [m for m in client.get(f"/api/v1/workers/{worker_id}").json()["memberships"]
+                if m["id"] == membership]
+    assert shown["declared_income"] == 1_500_000
+    assert shown["own_terms"][0]["reason"] == "penghasilan naik"
+    assert date.fromisoformat(shown["own_terms"][0]["valid_from"]) == start.start_date

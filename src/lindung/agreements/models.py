@@ -1,4 +1,11 @@
-"""Tables of cooperation agreements (PKS), the organisations behind them and who pays."""
+"""Tables of cooperation agreements (PKS): the agreement, its terms per validity period, its
+phases, its amendments, who pays for which members, and where the money comes from.
+
+The terms of an agreement (programmes, income or wage, risk class, quota, budget ceiling,
+funding source, payer, dates) are kept per validity period (:class:`AgreementTerms`): an
+amendment adds a period from its effective date and closes the one before; no period is ever
+edited, so the terms of March can be read in June and a past month billed as it was.
+"""
 
 from __future__ import annotations
 
@@ -17,37 +24,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lindung.db import Base, JSONType, utcnow
-
-
-class Organisation(Base):
-    """A Pemda, one of its OPDs, a village, a BPJS branch office, a service counter or a donor."""
-
-    __tablename__ = "organisation"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    name: Mapped[str] = mapped_column(String(200))
-    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
-
-
-def pemda_id_of(session: Session, organisation_id: int | None) -> int | None:
-    """The Pemda an organisation belongs to: itself when it is a Pemda, else the nearest Pemda
-    above it (an OPD, a village, a counter); None when there is none (a BPJS branch)."""
-    seen: set[int] = set()
-    while organisation_id is not None and organisation_id not in seen:
-        seen.add(organisation_id)
-        org = session.get(Organisation, organisation_id)
-        if org is None:
-            return None
-        if org.kind == "pemda":
-            return org.id
-        organisation_id = org.parent_id
-    return None
 
 
 class FundingSource(Base):
@@ -67,16 +46,9 @@ class FundingSource(Base):
     basis: Mapped[str] = mapped_column(Text)
 
 
-AMENDABLE_FIELDS = ("number", "title", "programs", "declared_income", "wage", "risk_class",
-                    "start_date", "end_date", "quota", "budget_ceiling", "funding_source_code")
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
-
-
 class Agreement(Base):
-    """A PKS between a Pemda (or other payer) and a BPJS branch to cover a group of workers."""
+    """A PKS between a Pemda (or other payer) and a BPJS branch to cover a group of workers:
+    its identity. What it provides, for whom, at what cost and when, is in its terms."""
 
     __tablename__ = "agreement"
 
@@ -85,35 +57,50 @@ class Agreement(Base):
     number: Mapped[str | None] = mapped_column(String(120))
     title: Mapped[str | None] = mapped_column(String(250))
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    segment: Mapped[str] = mapped_column(String(8))
     pemda_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
-    payer_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
-    segment: Mapped[str] = mapped_column(String(8))
-    programs: Mapped[str] = mapped_column(String(40))
-    funding_source_code: Mapped[str] = mapped_column(ForeignKey("funding_source.code"))
-    declared_income: Mapped[int | None] = mapped_column(BigInteger)
-    wage: Mapped[int | None] = mapped_column(BigInteger)
-    risk_class: Mapped[int | None] = mapped_column(SmallInteger)
-    start_date: Mapped[date] = mapped_column(Date)
-    end_date: Mapped[date] = mapped_column(Date)
-    quota: Mapped[int] = mapped_column(Integer)
-    budget_ceiling: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
-                                                 onupdate=utcnow)
 
+    periods: Mapped[list[AgreementTerms]] = relationship(
+        back_populates="agreement", order_by="AgreementTerms.id", cascade="all")
     phases: Mapped[list[AgreementPhase]] = relationship(
         back_populates="agreement", order_by="AgreementPhase.number", cascade="all")
     amendments: Mapped[list[AgreementAmendment]] = relationship(
         back_populates="agreement", order_by="AgreementAmendment.number", cascade="all")
+    payers: Mapped[list[PayerAssignment]] = relationship(
+        back_populates="agreement", order_by="PayerAssignment.id", cascade="all")
+
+
+class AgreementTerms(Base):
+    """The terms of an agreement for one validity period, ``valid_from`` to ``valid_to``
+    (inclusive; None: until a later amendment). ``amendment_id`` is the amendment that made the
+    period (None for the terms signed). A period superseded before it began has ``valid_to``
+    before ``valid_from``: kept for the history, never in force."""
+
+    __tablename__ = "agreement_terms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id"), index=True)
+    amendment_id: Mapped[int | None] = mapped_column(ForeignKey("agreement_amendment.id"))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    programs: Mapped[str] = mapped_column(String(40))
+    funding_source_code: Mapped[str] = mapped_column(ForeignKey("funding_source.code"))
+    payer_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    declared_income: Mapped[int | None] = mapped_column(BigInteger)
+    wage: Mapped[int | None] = mapped_column(BigInteger)
+    risk_class: Mapped[int | None] = mapped_column(SmallInteger)
+    contract_months: Mapped[int | None] = mapped_column(SmallInteger)
+    quota: Mapped[int] = mapped_column(Integer)
+    budget_ceiling: Mapped[int | None] = mapped_column(BigInteger)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    agreement: Mapped[Agreement] = relationship(back_populates="periods")
 
     @property
     def program_list(self) -> list[str]:
         return [p for p in self.programs.split(",") if p]
-
-    def terms(self) -> dict[str, Any]:
-        """The amendable terms as plain values (for history and audit)."""
-        return {f: _plain(getattr(self, f)) for f in AMENDABLE_FIELDS}
 
 
 class AgreementPhase(Base):
@@ -131,7 +118,7 @@ class AgreementPhase(Base):
 
 
 class AgreementAmendment(Base):
-    """A change of an agreement's terms (addendum), with the terms before and after."""
+    """An addendum: when it takes effect, why, and the terms before and after it."""
 
     __tablename__ = "agreement_amendment"
     __table_args__ = (UniqueConstraint("agreement_id", "number"),)
@@ -145,3 +132,25 @@ class AgreementAmendment(Base):
     actor: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     agreement: Mapped[Agreement] = relationship(back_populates="amendments")
+
+
+class PayerAssignment(Base):
+    """Who pays for a group of an agreement's members, from which funding source, from when.
+
+    The agreement's own payer is in its terms; an assignment names another for the members of
+    one phase, of one organisation (an OPD paying from its own budget, the members enrolled at
+    a service counter), or both. ``payer_id`` None: the worker pays himself. Assignments are
+    dated like terms: a change closes the one before (``valid_to``) and adds a new one.
+    """
+
+    __tablename__ = "payer_assignment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id"), index=True)
+    phase_number: Mapped[int | None] = mapped_column(SmallInteger)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    payer_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    funding_source_code: Mapped[str] = mapped_column(ForeignKey("funding_source.code"))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    agreement: Mapped[Agreement] = relationship(back_populates="payers")

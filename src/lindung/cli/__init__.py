@@ -12,9 +12,14 @@ from typing import Annotated
 import typer
 from typer.exceptions import Abort, TyperException
 
+from lindung.cli.accounts import accounts_app
+from lindung.cli.agreements import agreements_app
+from lindung.cli.audit import audit_app
 from lindung.cli.common import CommandError, console
-from lindung.cli.registry import register
+from lindung.cli.db import db_app
+from lindung.cli.roster import roster_app
 from lindung.cli.rules import rules_app
+from lindung.cli.workers import occupations_app, workers_app
 from lindung.errors import DATABASE_BUSY, DATABASE_CONFLICT, LindungError
 
 app = typer.Typer(
@@ -24,7 +29,11 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(rules_app, name="rules")
-register(app)
+app.add_typer(audit_app, name="audit")
+for sub, name in ((db_app, "db"), (agreements_app, "agreements"), (roster_app, "roster"),
+                  (workers_app, "workers"), (occupations_app, "occupations"),
+                  (accounts_app, "accounts")):
+    app.add_typer(sub, name=name)
 
 
 @app.command("demo")

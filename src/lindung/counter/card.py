@@ -14,9 +14,9 @@ import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
-from lindung.accounts.permissions import Principal
-from lindung.counter.service import CardData, card_data
+from lindung.counter.actions import CardData, do_print_card
 from lindung.formatting import format_date_id
+from lindung.principal import Principal
 
 CARD_WIDTH_MM = 85.6
 CARD_HEIGHT_MM = 54.0
@@ -48,4 +48,4 @@ def render_card(card: CardData, base_url: str) -> bytes:
 
 def card_pdf(session: Session, principal: Principal, number: str, *, base_url: str) -> bytes:
     """The newest card with ``number`` printed by the principal's counter, as a PDF (audited)."""
-    return render_card(card_data(session, principal, number), base_url)
+    return render_card(do_print_card(session, principal, number), base_url)

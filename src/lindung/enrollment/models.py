@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    ColumnElement,
     Date,
     DateTime,
     ForeignKey,
@@ -15,6 +16,8 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    and_,
+    or_,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -75,6 +78,9 @@ class Membership(Base):
     occupation_code: Mapped[str | None] = mapped_column(String(40))
     funding_source_code: Mapped[str] = mapped_column(String(10))
     agency: Mapped[str | None] = mapped_column(String(150))
+    """The OPD as the roster wrote it (shown); ``agency_id`` is the organisation it names, which
+    decides which OPD operator sees the member."""
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     declared_income: Mapped[int | None] = mapped_column(BigInteger)
     wage: Mapped[int | None] = mapped_column(BigInteger)
     risk_class: Mapped[int | None] = mapped_column(SmallInteger)
@@ -95,9 +101,32 @@ class Membership(Base):
         return [p for p in self.programs.split(",") if p]
 
     def covered_on(self, day: date) -> bool:
-        """True when the membership is active and ``day`` is inside its dates."""
+        """Active, and ``day`` inside its dates: the one definition of "covered on a day"
+        (:meth:`covering` is the same condition in SQL, kept beside it)."""
         return (self.status == "active" and self.start_date <= day
                 and (self.end_date is None or day <= self.end_date))
+
+    @classmethod
+    def covering(cls, day: date) -> ColumnElement[bool]:
+        """:meth:`covered_on` as a SQL condition: ``.where(Membership.covering(day))``."""
+        return and_(cls.status == "active", cls.start_date <= day,
+                    or_(cls.end_date.is_(None), cls.end_date >= day))
+
+
+class MembershipOverride(Base):
+    """A member's own income band or wage from a day on (a correction, a new band): dated like
+    an agreement's terms. Before the first override the membership's own values apply."""
+
+    __tablename__ = "membership_override"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id"), index=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    declared_income: Mapped[int | None] = mapped_column(BigInteger)
+    wage: Mapped[int | None] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class MembershipEvent(Base):

@@ -1,11 +1,68 @@
-"""The import report as a spreadsheet an operator can work through, row by row."""
+"""The import report: what an import did (or a dry run would do), row by row, and the same as
+a spreadsheet an operator can work through."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from lindung.enrollment.service import ImportReport
+import polars as pl
+
 from lindung.spreadsheets import workbook, write_cell, write_row
+
+PROBLEM_SCHEMA = {"row": pl.Int64, "field": pl.String, "value": pl.String, "message": pl.String,
+                  "what_to_do": pl.String, "severity": pl.String}
+
+
+@dataclass
+class ImportReport:
+    """What an import did or, for a dry run, would do. ``problems`` has one line per row and
+    field: the spreadsheet row a person sees (header = row 1), the value and what to do."""
+
+    file_name: str
+    agreement: str
+    rows: int
+    accepted: int
+    unchanged: int
+    rejected: int
+    problems: pl.DataFrame
+    dry_run: bool
+    committed: bool
+    import_id: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> int:
+        return int((self.problems["severity"] == "warning").sum())
+
+    def to_dict(self) -> dict[str, Any]:
+        errors = self.problems.filter(pl.col("severity") == "error")
+        warnings = self.problems.filter(pl.col("severity") == "warning")
+        return {
+            "rows": self.rows, "accepted": self.accepted, "rejected": self.rejected,
+            "unchanged": self.unchanged, "warnings": self.warnings,
+            "dry_run": self.dry_run, "committed": self.committed,
+            "errors": [{"row": r["row"], "field": r["field"], "value": r["value"],
+                        "message": r["message"], "what_to_do": r["what_to_do"]}
+                       for r in errors.iter_rows(named=True)],
+            "warning_details": [{"row": r["row"], "field": r["field"], "value": r["value"],
+                                 "message": r["message"]} for r in warnings.iter_rows(named=True)],
+            "notes": self.notes,
+        }
+
+
+def problems_frame(rows: Iterable[dict[str, Any]]) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), schema=PROBLEM_SCHEMA)
+
+
+def problem(row: int, field_name: str, value: Any, message: str, what_to_do: str,
+             severity: str = "error") -> dict[str, Any]:
+    return {"row": row, "field": field_name, "value": None if value is None else str(value),
+            "message": message, "what_to_do": what_to_do, "severity": severity}
+
+
 
 PROBLEM_HEADERS = ("Baris", "Kolom", "Isi sel", "Masalah", "Yang harus dilakukan", "Tingkat")
 FIELD_LABELS = {"nik": "NIK", "name": "Nama", "birth_date": "Tgl Lahir",

@@ -16,6 +16,7 @@ No NIK goes into a log: use :func:`mask_nik`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -220,6 +221,16 @@ def check_nik(
         today=today,
     ).row(0, named=True)
     return NikCheck(**row)
+
+
+NIK_REGEX = r"^[0-9]{16}$"
+"""A NIK as it may be sent: 16 ASCII digits, nothing else (the API's pattern too)."""
+_NIK_TEXT = re.compile(NIK_REGEX)
+
+
+def is_nik_text(value: str) -> bool:
+    """16 ASCII digits: the form of a NIK, before anything else is checked."""
+    return bool(_NIK_TEXT.fullmatch(value))
 
 
 def mask_niks(nik: pl.Series) -> pl.Series:

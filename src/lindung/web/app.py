@@ -27,8 +27,8 @@ from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lindung import __version__
-from lindung.accounts.permissions import Forbidden
 from lindung.db import get_engine
+from lindung.enrollment.queries import NAME_QUERY_REGEX, NIK_IN_NAME_SEARCH
 from lindung.errors import (
     DATABASE_BUSY,
     DATABASE_CONFLICT,
@@ -39,7 +39,7 @@ from lindung.errors import (
 )
 from lindung.formatting import format_number
 from lindung.limits import MAX_JSON_BODY, MAX_UPLOAD_BYTES
-from lindung.registry.access import NAME_QUERY_REGEX, NIK_IN_NAME_SEARCH
+from lindung.principal import Forbidden
 from lindung.text import CODE_REGEX, CODE_RULE
 from lindung.web.deps import SignInRequired, language
 from lindung.web.templating import templates
@@ -259,7 +259,7 @@ def _error_body(code: str, message: str, field: str | None = None,
 def _start_up(engine: Engine) -> None:
     """Housekeeping when the server starts: what a killed process left in ``var/tmp`` and
     sessions that have expired."""
-    from lindung.accounts.service import purge_expired_sessions
+    from lindung.accounts.actions import do_purge_expired_sessions
     from lindung.db import transaction
     from lindung.tempfiles import sweep
 
@@ -267,7 +267,7 @@ def _start_up(engine: Engine) -> None:
     if swept:
         log.warning("removed %d temporary folders left by stopped processes", swept)
     with transaction(engine) as session:
-        purge_expired_sessions(session, actor="system:start-up")
+        do_purge_expired_sessions(session, actor="system:start-up")
 
 
 def create_app(engine: Engine | None = None, *, secure_cookies: bool = False) -> FastAPI:

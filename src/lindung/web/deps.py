@@ -11,18 +11,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from lindung.accounts.crypto import same_secret
 from lindung.accounts.models import ApiToken
-from lindung.accounts.permissions import Principal
-from lindung.accounts.service import (
-    RateLimiter,
-    cached_token_principal,
-    same_secret,
-    session_principal,
-    token_limiter,
-    token_principal,
-)
+from lindung.accounts.queries import cached_token_principal, session_principal, token_principal
+from lindung.accounts.throttle import RateLimiter, token_limiter
 from lindung.db import session_factory
 from lindung.limits import ANONYMOUS_PER_MINUTE
+from lindung.principal import Principal
 from lindung.web.i18n import LANGUAGES
 
 SESSION_COOKIE = "lindung_session"

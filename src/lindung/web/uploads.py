@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from lindung.accounts.service import same_secret
+from lindung.accounts.crypto import same_secret
 from lindung.enrollment.roster_read import ROSTER_SUFFIXES
 from lindung.errors import InvalidInput, NotFound
 from lindung.tempfiles import temporary_directory

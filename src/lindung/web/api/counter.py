@@ -15,11 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from lindung.accounts.permissions import Principal
-from lindung.counter import card, service
+from lindung.counter import card
+from lindung.counter.actions import Coverage, do_check_coverage, do_enrol_driver
 from lindung.db import transaction
 from lindung.formatting import format_rupiah, terbilang_rupiah
 from lindung.limits import MAX_CODE, MAX_RUPIAH
+from lindung.principal import Principal
 from lindung.web.api.common import errors, text_field
 from lindung.web.deps import DB, api_requires, engine_of
 
@@ -90,9 +91,9 @@ async def coverage_check(body: CoverageCheckIn, request: Request,
                          principal: Principal = Depends(CAN_CHECK)) -> CoverageOut:
     # The desk systems' hot path: the whole check and its audit event in one transaction on
     # one worker thread (a request-scoped session would cost two more thread hops).
-    def check() -> service.Coverage:
+    def check() -> Coverage:
         with transaction(engine_of(request)) as session:
-            return service.check_coverage(session, principal, body.nik)
+            return do_check_coverage(session, principal, body.nik)
 
     found = await run_in_threadpool(check)
     return CoverageOut(covered=found.covered, valid_until=found.valid_until,
@@ -105,7 +106,7 @@ async def coverage_check(body: CoverageCheckIn, request: Request,
 def counter_enrolment(body: EnrolmentIn, request: Request, session: Session = DB,
                       principal: Principal = Depends(CAN_ENROL)
                       ) -> EnrolmentOut:
-    done = service.enrol_driver(
+    done = do_enrol_driver(
         session, principal, nik=body.nik, name=body.name, birth_date=body.birth_date,
         sex=body.sex, phone=body.phone, occupation=body.occupation,
         declared_income=body.declared_income, months=body.months, funded_by=body.funded_by)

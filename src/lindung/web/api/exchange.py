@@ -12,9 +12,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from lindung.accounts.permissions import Principal
-from lindung.enrollment.access import answer_for, export_for
+from lindung.enrollment.actions import do_export_submission, do_import_answer
 from lindung.limits import MAX_CODE
+from lindung.principal import Principal
 from lindung.tempfiles import temporary_directory
 from lindung.web import uploads
 from lindung.web.api.common import errors
@@ -26,7 +26,7 @@ AGREEMENT_FIELD = Form(..., min_length=1, max_length=MAX_CODE, description="Kode
 def submission_download(session: Session, principal: Principal, code: str) -> Response:
     """The branch's registration file as a download (shared by the page and the API)."""
     with temporary_directory() as folder:
-        result = export_for(session, principal, code, Path(folder) / "kirim.xlsx")
+        result = do_export_submission(session, principal, code, Path(folder) / "kirim.xlsx")
         content = result.path.read_bytes()
     return Response(content, media_type=XLSX, headers={
         "Content-Disposition": f'attachment; filename="kirim-bpjs-{result.agreement}.xlsx"',
@@ -76,5 +76,5 @@ def answers(file: UploadFile = File(...),
             principal: Principal = Depends(MAY_EXCHANGE_ANSWER),
             session: Session = DB) -> AnswerReport:
     with uploads.temporary(file.file, file.filename) as path:
-        result = answer_for(session, principal, path, agreement)
+        result = do_import_answer(session, principal, path, agreement)
     return AnswerReport.model_validate(result.to_dict(), strict=False)

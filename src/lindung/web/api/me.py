@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 
-from lindung.accounts.permissions import Principal
+from lindung.principal import Principal
 from lindung.web.deps import api_principal
 
 router = APIRouter(tags=["akun"])

@@ -8,8 +8,11 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BeforeValidator, Field
 from sqlalchemy.orm import Session
 
-from lindung.accounts.permissions import Principal
-from lindung.registry import access
+from lindung.agreements import queries as agreements
+from lindung.paging import Page
+from lindung.principal import Principal
+from lindung.registry import queries as access
+from lindung.registry.actions import do_add_occupation
 from lindung.web.api.common import PAGE, PageOut, Strict, errors, text_field, whole_number
 from lindung.web.deps import DB, api_requires
 
@@ -80,7 +83,7 @@ def occupations(group: str | None = Query(None, max_length=40), page: int = PAGE
 def add_occupation(body: OccupationIn,
                    principal: Principal = WRITE_OCCUPATIONS,
                    session: Session = DB) -> OccupationOut:
-    return _occupation(access.create_occupation(
+    return _occupation(do_add_occupation(
         session, principal, code=body.code, name=body.name, group=body.group,
         default_segment=body.default_segment, risk_class=body.risk_class, aliases=body.aliases))
 
@@ -110,7 +113,9 @@ def region(code: Annotated[str, Path(max_length=20, description="misalnya 18.72.
 def funding_sources(page: int = PAGE, per_page: int = REFERENCE_PER_PAGE,
                     principal: Principal = READ,
                     session: Session = DB) -> PageOut[FundingSourceOut]:
-    found = access.list_funding_sources(session, principal, page=page, per_page=per_page)
+    principal.require("reference.read")
+    every = agreements.funding_sources(session)
+    found = Page(every[(page - 1) * per_page:page * per_page], page, per_page, len(every))
     return PageOut[FundingSourceOut](
         items=[FundingSourceOut.model_validate(f, from_attributes=True) for f in found.items],
         page=found.page, per_page=found.per_page, total=found.total)

@@ -7,9 +7,9 @@ from fastapi import APIRouter, Depends, File, Form, UploadFile
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from lindung.accounts.permissions import Principal
-from lindung.enrollment.access import import_for
-from lindung.limits import MAX_CODE, MAX_PHASE
+from lindung.enrollment.actions import do_import_roster
+from lindung.limits import MAX_CODE, MAX_PHASE, MAX_UPLOAD_BYTES
+from lindung.principal import Principal
 from lindung.web import uploads
 from lindung.web.api.common import errors
 from lindung.web.deps import DB, api_requires, csrf_guard
@@ -56,7 +56,8 @@ class RosterReport(BaseModel):
 def _run(session: Session, principal: Principal, file: UploadFile, agreement: str, *,
          dry_run: bool, all_or_nothing: bool, phase: int | None) -> RosterReport:
     with uploads.temporary(file.file, file.filename) as path:
-        report = import_for(session, principal, path, agreement, dry_run=dry_run,
+        report = do_import_roster(session, principal, path, agreement, dry_run=dry_run,
+                                  max_bytes=MAX_UPLOAD_BYTES,
                             all_or_nothing=all_or_nothing, phase=phase)
     return RosterReport.model_validate(report.to_dict(), strict=False)
 

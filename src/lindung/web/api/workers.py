@@ -11,10 +11,11 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from lindung.accounts.permissions import Principal
+from lindung.enrollment import queries as access
+from lindung.enrollment.actions import do_lookup_worker
+from lindung.enrollment.queries import NAME_QUERY_REGEX
 from lindung.errors import InvalidInput
-from lindung.registry import access
-from lindung.registry.access import NAME_QUERY_REGEX
+from lindung.principal import Principal
 from lindung.web.api.common import PAGE, PER_PAGE, PageOut, Strict, error_response, errors
 from lindung.web.deps import DB, api_requires
 
@@ -41,6 +42,14 @@ class StepOut(Strict):
     actor: str
 
 
+class OwnTermsOut(Strict):
+    valid_from: date
+    declared_income: int | None
+    wage: int | None
+    reason: str
+    actor: str
+
+
 class MembershipOut(Strict):
     id: int
     agreement_code: str
@@ -57,6 +66,10 @@ class MembershipOut(Strict):
     agency: str | None
     occupation_code: str | None
     history: list[StepOut]
+    declared_income: int | None = Field(description="penghasilan (BPU) yang berlaku hari ini")
+    wage: int | None = Field(description="upah (PU, Jakon) yang berlaku hari ini")
+    own_terms: list[OwnTermsOut] = Field(
+        description="perubahan penghasilan atau upah peserta, bertanggal")
 
 
 class ProfileOut(Strict):
@@ -73,7 +86,8 @@ def _worker(summary: access.WorkerSummary) -> WorkerOut:
 
 
 def _membership(view: access.MembershipView) -> MembershipOut:
-    return MembershipOut(**{**vars(view), "history": [StepOut(**vars(s)) for s in view.history]})
+    return MembershipOut(**{**vars(view), "history": [StepOut(**vars(s)) for s in view.history],
+                            "own_terms": [OwnTermsOut(**vars(t)) for t in view.own_terms]})
 
 
 def _profile(session: Session, principal: Principal, worker_id: int) -> ProfileOut:
@@ -102,7 +116,7 @@ def search(name: str = Query(min_length=2, max_length=150, pattern=NAME_QUERY_RE
 def lookup(body: NikLookup, principal: Principal = READ,
            session: Session = DB) -> ProfileOut | JSONResponse:
     try:
-        found = access.lookup_worker(session, principal, body.nik)
+        found = do_lookup_worker(session, principal, body.nik)
     except InvalidInput as exc:  # 16 digits, yet no NIK can be like that: nobody has it
         return error_response(404, "notfound", f"tidak ada pekerja dengan NIK itu: {exc}")
     if found is None:

@@ -9,11 +9,14 @@ from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from lindung.accounts import access as tokens
-from lindung.accounts.permissions import Principal
+from lindung.accounts.actions import do_issue_token, do_revoke_token
+from lindung.accounts.queries import GRANTABLE, list_tokens, token_organisations
+from lindung.agreements.queries import funding_sources
 from lindung.errors import Conflict, InvalidInput, LindungError
 from lindung.limits import MAX_INT_ID
-from lindung.registry import access as registry
+from lindung.principal import Principal
+from lindung.registry.actions import do_add_occupation
+from lindung.registry.queries import list_occupations
 from lindung.rules.contributions import SEGMENTS
 from lindung.web import forms
 from lindung.web.deps import DB, page_requires
@@ -29,12 +32,12 @@ def _settings(request: Request, session: Session, principal: Principal, *,
     can_tokens = principal.can("tokens.manage")
     return render(
         request, "admin/settings.html", principal, status=status, error=error,
-        occupations=registry.list_occupations(session, principal, per_page=100),
-        funding_sources=registry.list_funding_sources(session, principal).items,
+        occupations=list_occupations(session, principal, per_page=100),
+        funding_sources=funding_sources(session),
         segments=SEGMENTS,
-        tokens=tokens.list_tokens(session, principal) if can_tokens else None,
-        organisations=tokens.organisations_in_scope(session, principal) if can_tokens else [],
-        grantable=tokens.GRANTABLE)
+        tokens=list_tokens(session, principal) if can_tokens else None,
+        organisations=token_organisations(session, principal) if can_tokens else [],
+        grantable=GRANTABLE)
 
 
 def _status(exc: LindungError) -> int:
@@ -54,7 +57,7 @@ def add_occupation(request: Request, code: str = Form(""), name: str = Form(""),
                    principal: Principal = WRITE_OCCUPATIONS,
                    session: Session = DB) -> Response:
     try:
-        registry.create_occupation(
+        do_add_occupation(
             session, principal, code=code[:100], name=name[:1000], group=group[:100],
             default_segment=default_segment[:10],
             risk_class=forms.number(risk_class, label="kelas risiko JKK", field="risk_class",
@@ -70,9 +73,9 @@ def create_token(request: Request, name: str = Form(""), organisation: str = For
                  permissions: list[str] = Form([]), principal: Principal = MANAGE_TOKENS,
                  session: Session = DB) -> Response:
     try:
-        secret, token = tokens.issue_token(session, principal, name=name,
-                                           organisation_code=organisation,
-                                           permissions=permissions)
+        secret, token = do_issue_token(session, principal, name=name[:1000],
+                                       organisation_code=organisation[:40],
+                                       permissions=permissions[:50])
     except (InvalidInput, Conflict) as exc:
         return _settings(request, session, principal, error=str(exc), status=_status(exc))
     # Shown on this response only (Cache-Control: no-store); the database keeps a digest.
@@ -84,5 +87,5 @@ def create_token(request: Request, name: str = Form(""), organisation: str = For
 def revoke_token(token_id: Annotated[int, Path(ge=1, le=MAX_INT_ID)],
                  principal: Principal = MANAGE_TOKENS,
                  session: Session = DB) -> Response:
-    tokens.withdraw_token(session, principal, token_id)
+    do_revoke_token(session, principal, token_id)
     return RedirectResponse("/pengaturan#token", status_code=303)

@@ -1,7 +1,9 @@
-"""Pages: agreements (PKS): list with quota use, detail with phases, amendments, contribution per
-member and budget against the ceiling; create and amend forms for the Pemda admin.
+"""Pages: agreements (PKS): list with quota use, detail with the terms in force and their
+history, phases, payers, contribution per member and budget against the ceiling; create and
+amend forms for the Pemda admin.
 
-Thin: scopes and permissions are enforced by :mod:`lindung.agreements.access`.
+Thin: scopes, permissions and the rules are the actions' and queries' of
+:mod:`lindung.agreements` (and enrollment's for the members).
 """
 
 from __future__ import annotations
@@ -11,25 +13,31 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lindung import clock
-from lindung.accounts.permissions import Principal
-from lindung.agreements.access import (
+from lindung.agreements.actions import (
+    SELF,
+    PhaseTerms,
+    do_amend_agreement,
+    do_create_agreement,
+)
+from lindung.agreements.models import Agreement
+from lindung.agreements.queries import (
     agreement_for,
-    amend_for,
-    branches,
     budget_of,
-    create_for,
-    used_quota,
+    funding_sources,
+    organisation_names,
+    terms_periods,
     visible_agreements,
 )
-from lindung.agreements.models import Agreement, FundingSource, Organisation
-from lindung.agreements.service import PhaseTerms, quota_usage
+from lindung.agreements.terms import agreement_terms_on
 from lindung.db import session_factory
+from lindung.enrollment.queries import open_members, quota_usage, used_quota
 from lindung.errors import InvalidInput, LindungError
 from lindung.limits import MAX_PHASE, MAX_QUOTA, MAX_RUPIAH
+from lindung.organisations.queries import branches, organisations_under
+from lindung.principal import Principal
 from lindung.rules.contributions import PROGRAMMES, SEGMENTS
 from lindung.web import (
     forms,
@@ -90,10 +98,11 @@ def _phases(text: str) -> list[PhaseTerms]:
     return phases
 
 
-def _form_choices(session: Session) -> dict[str, Any]:
+def _form_choices(session: Session, principal: Principal) -> dict[str, Any]:
+    payers = (organisations_under(session, principal.pemda_id)
+              if principal.pemda_id is not None else [])
     return {"segments": SEGMENTS, "programs": PROGRAMMES, "branches": branches(session),
-            "funding": list(session.scalars(select(FundingSource)
-                                            .order_by(FundingSource.code)))}
+            "funding": funding_sources(session), "payers": payers, "self_code": SELF}
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -105,9 +114,12 @@ def agreement_list(request: Request, page: str = "1",
                    session: Session = DB) -> Response:
     number = forms.page_number(page)
     agreements, total = visible_agreements(session, principal, page=number, per_page=PER_PAGE)
+    today = clock.today()
+    terms = {a.id: agreement_terms_on(a, today) for a in agreements}
     used = used_quota(session, [a.id for a in agreements])
     return _page(request, "agreements/list.html", principal, agreements=agreements, used=used,
-                 page=number, pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), total=total)
+                 terms=terms, page=number, pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+                 total=total)
 
 
 @router.get("/pks/baru", include_in_schema=False)
@@ -117,7 +129,7 @@ def agreement_new(request: Request,
     values = {"region": principal.region_code or "", "segment": "bpu", "programs": ["jkk", "jkm"],
               "funded_by": "apbd"}
     return _page(request, "agreements/new.html", principal, values=values, error=None,
-                 **_form_choices(session))
+                 **_form_choices(session, principal))
 
 
 @router.post("/pks/baru", include_in_schema=False)
@@ -128,11 +140,9 @@ async def agreement_create(request: Request,
     values: dict[str, Any] = {k: _text(form, k) for k in form if k != "csrf_token"}
     values["programs"] = [p for p in form.getlist("programs") if isinstance(p, str)]
     try:
-        if not _text(form, "code"):
-            raise InvalidInput("kode PKS wajib diisi", "code")
-        agreement = create_for(
+        agreement = do_create_agreement(
             session, principal, code=_text(form, "code"), region_code=_text(form, "region"),
-            segment=_text(form, "segment"), programs=values["programs"],
+            segment=_text(form, "segment"), programs=values["programs"][:10],
             funded_by=_text(form, "funded_by"),
             start=forms.form_day(form, "start", label="tanggal mulai", required=True)
             or date.min,
@@ -146,12 +156,13 @@ async def agreement_create(request: Request,
             number=_text(form, "number") or None, title=_text(form, "title") or None,
             budget_ceiling=_money(form, "budget_ceiling", "pagu anggaran"),
             branch_code=_text(form, "branch") or None,
+            payer_code=_text(form, "payer") or None,
             phases=_phases(_text(form, "phases")))
         code = agreement.code
     except LindungError as exc:
         with refused(session, request) as fresh:
             return _page(request, "agreements/new.html", principal, status=422, values=values,
-                         error=str(exc), **_form_choices(fresh))
+                         error=str(exc), **_form_choices(fresh, principal))
     return RedirectResponse(f"/pks/{code}", status_code=303)
 
 
@@ -160,19 +171,23 @@ def agreement_detail(code: str, request: Request,
                      principal: Principal = Depends(MAY_AGREEMENTS_READ),
                      session: Session = DB) -> Response:
     agreement = agreement_for(session, principal, code)
-    usage = quota_usage(session, agreement)
-    names = {o.id: o.name for o in session.scalars(select(Organisation).where(
-        Organisation.id.in_([i for i in (agreement.pemda_id, agreement.branch_id) if i])))}
-    funding = session.get(FundingSource, agreement.funding_source_code)
-    return _page(request, "agreements/detail.html", principal, agreement=agreement, usage=usage,
-                 budget=budget_of(agreement, usage["used"]), names=names, funding=funding)
+    terms = agreement_terms_on(agreement, clock.today())
+    usage = quota_usage(session, agreement, terms.quota)
+    periods = terms_periods(agreement)
+    ids = {agreement.pemda_id, agreement.branch_id, *(p.payer_id for p in periods),
+           *(p.payer_id for p in agreement.payers), *(p.group_id for p in agreement.payers)}
+    return _page(request, "agreements/detail.html", principal, agreement=agreement,
+                 terms=terms, periods=periods, usage=usage,
+                 budget=budget_of(agreement, terms, usage["used"]),
+                 names=organisation_names(session, ids),
+                 funding={f.code: f.name for f in funding_sources(session)})
 
 
 def _amend_page(request: Request, principal: Principal, agreement: Agreement,
                 session: Session, values: dict[str, Any], error: str | None,
                 status: int = 200) -> Response:
     return _page(request, "agreements/amend.html", principal, status=status, agreement=agreement,
-                 values=values, error=error, **_form_choices(session))
+                 values=values, error=error, **_form_choices(session, principal))
 
 
 @router.get("/pks/{code}/addendum", include_in_schema=False)
@@ -180,9 +195,18 @@ def agreement_amend_form(code: str, request: Request,
                          principal: Principal = Depends(MAY_AGREEMENTS_WRITE),
                          session: Session = DB) -> Response:
     agreement = agreement_for(session, principal, code, write=True)
+    terms = agreement_terms_on(agreement, clock.today())
     return _amend_page(request, principal, agreement, session,
                        {"effective": clock.today().isoformat(),
-                        "programs": agreement.program_list}, None)
+                        "programs": terms.program_list}, None)
+
+
+AMEND_NUMBERS = (("quota", "quota", "kuota", 1, MAX_QUOTA),
+                 ("budget_ceiling", "budget", "pagu anggaran", 0, MAX_RUPIAH),
+                 ("income", "income", "penghasilan", 0, MAX_RUPIAH),
+                 ("wage", "wage", "upah", 0, MAX_RUPIAH),
+                 ("risk_class", "risk_class", "kelas risiko", 1, 5))
+"""Form field -> term, label and bounds of the numbers an addendum may change."""
 
 
 @router.post("/pks/{code}/addendum", include_in_schema=False)
@@ -192,40 +216,32 @@ async def agreement_amend(code: str, request: Request,
     agreement = agreement_for(session, principal, code, write=True)
     form = await request.form()
     values: dict[str, Any] = {k: _text(form, k) for k in form if k != "csrf_token"}
-    picked = [p for p in form.getlist("programs") if isinstance(p, str)]
+    picked = [p for p in form.getlist("programs") if isinstance(p, str)][:10]
     values["programs"] = picked
     try:
+        effective = forms.form_day(form, "effective", label="tanggal berlaku",
+                                   required=True) or date.min
         changes: dict[str, Any] = {}
-        for name, field, label, high in (
-                ("quota", "quota", "kuota", MAX_QUOTA),
-                ("budget_ceiling", "budget_ceiling", "pagu anggaran", MAX_RUPIAH),
-                ("income", "declared_income", "penghasilan", MAX_RUPIAH),
-                ("wage", "wage", "upah", MAX_RUPIAH),
-                ("risk_class", "risk_class", "kelas risiko", 5)):
-            number = forms.form_number(form, name, label=label, high=high,
-                                       low=0 if high == MAX_RUPIAH else 1)
+        for name, term, label, low, high in AMEND_NUMBERS:
+            number = forms.form_number(form, name, label=label, low=low, high=high)
             if number is not None:
-                changes[field] = number
-        for name, field, label in (("start", "start_date", "tanggal mulai"),
-                                   ("end", "end_date", "tanggal akhir")):
+                changes[term] = number
+        for name, term, label in (("start", "start", "tanggal mulai"),
+                                  ("end", "end", "tanggal akhir")):
             day = forms.form_day(form, name, label=label)
             if day is not None:
-                changes[field] = day
-        for name, field in (("number", "number"), ("title", "title"),
-                            ("funded_by", "funding_source_code")):
+                changes[term] = day
+        for name in ("number", "title", "funded_by", "payer"):
             if _text(form, name):
-                changes[field] = _text(form, name)
-        if picked and ",".join(picked) != agreement.programs:
-            changes["programs"] = ",".join(picked)
-        if not changes:
-            raise InvalidInput("tidak ada yang diubah: isi paling sedikit satu ketentuan baru",
-                               "changes")
-        amend_for(session, principal, code, changes,
-                  effective=forms.form_day(form, "effective", label="tanggal berlaku",
-                                           required=True) or date.min,
-                  reason=_text(form, "reason"))
+                changes[name] = _text(form, name)
+        in_force = agreement_terms_on(agreement, effective)
+        if picked and picked != in_force.program_list:
+            changes["programs"] = picked
+        do_amend_agreement(session, principal, code, changes, effective=effective,
+                           reason=_text(form, "reason"), members=open_members)
     except LindungError as exc:
         with refused(session, request) as fresh:
             agreement = agreement_for(fresh, principal, code, write=True)
             return _amend_page(request, principal, agreement, fresh, values, str(exc), 422)
     return RedirectResponse(f"/pks/{code}", status_code=303)
+

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from lindung.accounts.permissions import Principal
 from lindung.audit import access
 from lindung.limits import MAX_DATE, MIN_DATE
+from lindung.principal import Principal
 from lindung.web.deps import DB, page_requires
 from lindung.web.forms import page_number
 from lindung.web.pages.workers import render

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from lindung.accounts.permissions import Principal
-from lindung.accounts.service import SignInRefused, same_secret, sign_in, sign_out
+from lindung.accounts.actions import SignInRefused, do_sign_in, do_sign_out
+from lindung.accounts.crypto import same_secret
+from lindung.principal import Principal
 from lindung.web.deps import (
     ANONYMOUS_LIMIT,
     DB,
@@ -52,7 +53,7 @@ def signin_submit(request: Request, username: str = Form("", max_length=200),
     if not same_secret(csrf_token, expected):
         return _signin_page(request, "Sesi formulir kedaluwarsa; silakan coba lagi.", 403)
     try:
-        secret, _web = sign_in(session, username=username.strip(), password=password,
+        secret, _web = do_sign_in(session, username=username.strip(), password=password,
                                client=client_address(request))
     except SignInRefused as exc:
         return _signin_page(request, str(exc), 401)
@@ -66,7 +67,7 @@ def signin_submit(request: Request, username: str = Form("", max_length=200),
 @router.post("/keluar", include_in_schema=False)
 def signout(request: Request, principal: Principal = Depends(page_principal),
             session: Session = DB) -> Response:
-    sign_out(session, request.cookies.get(SESSION_COOKIE, ""), principal.actor)
+    do_sign_out(session, principal, request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/masuk", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

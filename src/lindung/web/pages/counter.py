@@ -15,13 +15,17 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from lindung.accounts.permissions import Principal
-from lindung.counter import card, service
+from lindung import clock
+from lindung.counter import card
+from lindung.counter.actions import do_check_coverage, do_enrol_driver, do_verify_card
+from lindung.counter.queries import advance_terms, transport_occupations
 from lindung.errors import Conflict, InvalidInput
 from lindung.limits import MAX_CODE, MAX_RUPIAH, MAX_SHORT_TEXT
+from lindung.principal import Principal
 from lindung.registry.nik import check_nik
 from lindung.web import forms
 from lindung.web.deps import ANONYMOUS_LIMIT, DB, client_address, language, page_requires
+from lindung.web.pages.agreements import refused
 from lindung.web.templating import templates
 
 router = APIRouter()
@@ -34,17 +38,17 @@ DEFAULT_MONTHS = 3
 
 def _page(request: Request, principal: Principal, session: Session, status: int = 200,
           **context: Any) -> Response:
-    day = service.current_day()
+    day = clock.today()
     return templates.TemplateResponse(request, "counter/loket.html", {
         "lang": language(request), "principal": principal, "csrf_token": request.state.csrf,
-        "terms": service.advance_terms(day),
-        "occupations": service.transport_occupations(session, principal.pemda_id),
+        "terms": advance_terms(day),
+        "occupations": transport_occupations(session, principal.pemda_id),
         "can_enrol": principal.can("counter.enrol"), **context}, status_code=status)
 
 
 def _prefill(nik: str) -> dict[str, Any]:
     """Birth date and sex as the NIK says (the officer corrects them from the KTP if needed)."""
-    found = check_nik(nik, today=service.current_day())
+    found = check_nik(nik, today=clock.today())
     birth = found.birth_date_from_nik
     return {"nik": nik, "name": "", "birth_date": birth.isoformat() if birth else "",
             "sex": found.sex_from_nik or "", "phone": "", "occupation": "sopir",
@@ -61,7 +65,7 @@ def counter_home(request: Request, session: Session = DB,
 def counter_check(request: Request, nik: str = Form(""), session: Session = DB,
                   principal: Principal = Depends(CAN_CHECK)) -> Response:
     try:
-        found = service.check_coverage(session, principal, nik)
+        found = do_check_coverage(session, principal, nik)
     except InvalidInput as exc:
         return _page(request, principal, session, 422, check_error=str(exc))
     form = None if found.covered else _prefill(nik.strip())
@@ -86,15 +90,16 @@ def counter_enrol(request: Request, session: Session = DB,
         term = forms.number(months, label="lama pembayaran", field="months", low=1, high=120,
                             required=True)
         assert born is not None and term is not None
-        done = service.enrol_driver(
+        done = do_enrol_driver(
             session, principal, nik=nik[:64], name=name[:MAX_SHORT_TEXT], birth_date=born,
             sex=sex[:2], phone=phone[:30], occupation=occupation[:MAX_CODE],
             declared_income=DEFAULT_INCOME if income is None else income, months=term,
             funded_by=funded_by[:10])
     except (InvalidInput, Conflict) as exc:
-        return _page(request, principal, session, 409 if isinstance(exc, Conflict) else 422,
-                     form=form, enrol_error=str(exc),
-                     error_field=getattr(exc, "field", None))
+        with refused(session, request) as fresh:
+            return _page(request, principal, fresh, 409 if isinstance(exc, Conflict) else 422,
+                         form=form, enrol_error=str(exc),
+                         error_field=getattr(exc, "field", None))
     return _page(request, principal, session, 201, done=done)
 
 
@@ -111,7 +116,7 @@ def counter_card(number: str, request: Request, session: Session = DB,
 def verify(code: str, request: Request, session: Session = DB) -> Response:
     """Public: no sign-in, on purpose (anyone holding the card can scan it); limited per
     client address."""
-    status = service.verify_card(session, code[:64], client=client_address(request))
+    status = do_verify_card(session, code[:64], client=client_address(request))
     return templates.TemplateResponse(request, "counter/verify.html", {
         "lang": language(request), "principal": None, "csrf_token": None,
         "status": status})

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from lindung.accounts.permissions import Principal
-from lindung.enrollment.access import answer_for, exchange_agreements
+from lindung.enrollment.actions import do_import_answer
+from lindung.enrollment.queries import members_by_status, scoped_agreements
 from lindung.errors import InvalidInput, LindungError
+from lindung.principal import Principal
 from lindung.web import texts_enrolment, uploads  # noqa: F401  (texts: page words)
 from lindung.web.api.exchange import submission_download
 from lindung.web.deps import DB, language, page_requires
@@ -30,10 +31,17 @@ def _page(request: Request, name: str, principal: Principal, status: int = 200,
         **context}, status_code=status)
 
 
+def _rows(session: Session, principal: Principal) -> list[dict[str, object]]:
+    """Agreements in scope with their members by status: what is waiting to go to BPJS."""
+    agreements = scoped_agreements(session, principal, "exchange.export")
+    counts = members_by_status(session, [a.id for a in agreements])
+    return [{"agreement": a, "counts": counts.get(a.id, {})} for a in agreements]
+
+
 def _overview(request: Request, principal: Principal, session: Session, *,
               error: str | None = None, status: int = 200) -> Response:
     return _page(request, "exchange/index.html", principal, status=status, error=error,
-                 rows=exchange_agreements(session, principal))
+                 rows=_rows(session, principal))
 
 
 @router.get("/pertukaran", include_in_schema=False)
@@ -59,7 +67,7 @@ def exchange_answer(request: Request, agreement: str = Form(""),
         if file is None or not file.filename:
             raise InvalidInput("pilih berkas jawaban BPJS", "file")
         with uploads.temporary(file.file, file.filename) as path:
-            result = answer_for(session, principal, path, agreement)
+            result = do_import_answer(session, principal, path, agreement)
     except LindungError as exc:
         with refused(session, request) as fresh:
             return _overview(request, principal, fresh, error=str(exc), status=422)

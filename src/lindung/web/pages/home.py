@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lindung import clock
-from lindung.accounts.permissions import Principal
 from lindung.agreements.models import Agreement
-from lindung.enrollment.models import OPEN_STATUSES, Membership
+from lindung.agreements.terms import agreement_terms_on
+from lindung.enrollment.models import Membership
+from lindung.enrollment.queries import used_quota
+from lindung.principal import Principal
 from lindung.registry.models import Worker
 from lindung.web.deps import DB, language, page_principal
 from lindung.web.templating import templates
@@ -36,19 +38,18 @@ def home(request: Request, principal: Principal = Depends(page_principal),
             .where(scope, principal.membership_filter(Membership, Worker))
             .group_by(Membership.status)).all()
         counts = {status: int(n) for status, n in rows}
-        used = {agreement_id: int(n) for agreement_id, n in session.execute(
-            select(Membership.agreement_id, func.count())
-            .where(Membership.status.in_(OPEN_STATUSES))
-            .group_by(Membership.agreement_id))}
+        listed = list(session.scalars(select(Agreement).where(scope)))
+        used = used_quota(session, [a.id for a in listed])
         today = clock.today()
-        for agreement in session.scalars(select(Agreement).where(scope)
-                                         .order_by(Agreement.end_date)):
-            share = used.get(agreement.id, 0) / agreement.quota if agreement.quota else 0
-            ending = today <= agreement.end_date <= today + timedelta(days=60)
+        for agreement in listed:
+            terms = agreement_terms_on(agreement, today)
+            share = used.get(agreement.id, 0) / terms.quota if terms.quota else 0
+            ending = today <= terms.end_date <= today + timedelta(days=60)
             if ending or share >= 0.9:
-                agreements.append({"code": agreement.code, "end_date": agreement.end_date,
-                                   "used": used.get(agreement.id, 0), "quota": agreement.quota,
+                agreements.append({"code": agreement.code, "end_date": terms.end_date,
+                                   "used": used.get(agreement.id, 0), "quota": terms.quota,
                                    "ending": ending, "full": share >= 0.9})
+        agreements.sort(key=lambda a: (str(a["end_date"]), str(a["code"])))
     return templates.TemplateResponse(request, "home.html", {
         "lang": language(request), "principal": principal, "counts": counts,
         "agreements": agreements, "csrf_token": request.state.csrf})

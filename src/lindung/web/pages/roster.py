@@ -13,12 +13,12 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from lindung.accounts.permissions import Principal
-from lindung.enrollment.access import import_for, importable_agreements, report_for
-from lindung.enrollment.report import FIELD_LABELS
-from lindung.enrollment.service import ImportReport
+from lindung.enrollment.actions import do_export_report, do_import_roster
+from lindung.enrollment.queries import scoped_agreements
+from lindung.enrollment.report import FIELD_LABELS, ImportReport
 from lindung.errors import InvalidInput, LindungError
-from lindung.limits import MAX_CODE, MAX_PHASE
+from lindung.limits import MAX_CODE, MAX_PHASE, MAX_UPLOAD_BYTES
+from lindung.principal import Principal
 from lindung.tempfiles import temporary_directory
 from lindung.web import forms, texts_enrolment, uploads  # noqa: F401  (texts: page words)
 from lindung.web.deps import DB, language, page_requires
@@ -41,7 +41,8 @@ def _page(request: Request, name: str, principal: Principal, status: int = 200,
 def _form(request: Request, principal: Principal, session: Session, *, error: str | None = None,
           chosen: str = "", status: int = 200) -> Response:
     return _page(request, "roster/upload.html", principal, status=status,
-                 agreements=importable_agreements(session, principal), error=error,
+                 agreements=scoped_agreements(session, principal, "roster.import"),
+                 error=error,
                  chosen=chosen)
 
 
@@ -78,8 +79,8 @@ def upload_check(request: Request, agreement: str = Form("", max_length=MAX_CODE
         stored = uploads.store(root, file.file, file.filename, owner=principal.actor,
                                agreement=agreement, all_or_nothing=all_or_nothing,
                                phase=chosen_phase)
-        report = import_for(session, principal, stored.path, agreement, dry_run=True,
-                            phase=chosen_phase)
+        report = do_import_roster(session, principal, stored.path, agreement, dry_run=True,
+                                  phase=chosen_phase, max_bytes=MAX_UPLOAD_BYTES)
     except LindungError as exc:
         if stored is not None:
             uploads.discard(root, stored.key)
@@ -101,8 +102,9 @@ def upload_save(request: Request, key: str = Form("", max_length=64),
                 session: Session = DB) -> Response:
     root = uploads.upload_root(request.app.state)
     stored = uploads.fetch(root, key, owner=principal.actor)
-    report = import_for(session, principal, stored.path, stored.agreement, dry_run=False,
-                        all_or_nothing=all_or_nothing, phase=stored.phase)
+    report = do_import_roster(session, principal, stored.path, stored.agreement, dry_run=False,
+                              all_or_nothing=all_or_nothing, phase=stored.phase,
+                              max_bytes=MAX_UPLOAD_BYTES)
     uploads.discard(root, stored.key)
     return _report(request, principal, report, key=None, all_or_nothing=all_or_nothing)
 
@@ -112,10 +114,10 @@ def upload_report(key: str, request: Request,
                   principal: Principal = Depends(MAY_ROSTER_IMPORT),
                   session: Session = DB) -> Response:
     stored = uploads.fetch(uploads.upload_root(request.app.state), key, owner=principal.actor)
-    report = import_for(session, principal, stored.path, stored.agreement, dry_run=True,
-                        phase=stored.phase)
+    report = do_import_roster(session, principal, stored.path, stored.agreement, dry_run=True,
+                              phase=stored.phase, max_bytes=MAX_UPLOAD_BYTES)
     with temporary_directory() as folder:
-        out = report_for(session, principal, report, Path(folder) / "laporan.xlsx")
+        out = do_export_report(session, principal, report, Path(folder) / "laporan.xlsx")
         content = out.read_bytes()
     name = "laporan-" + re.sub(r"[^A-Za-z0-9_-]", "_", stored.path.stem) + ".xlsx"
     return Response(content, media_type=XLSX,

@@ -3,16 +3,18 @@ worker's page with masked NIK, memberships and their history, all within the use
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from lindung.accounts.permissions import Principal
+from lindung.enrollment import queries as access
+from lindung.enrollment.actions import do_lookup_worker
 from lindung.errors import InvalidInput
 from lindung.limits import MAX_BIG_ID, MAX_SHORT_TEXT
-from lindung.registry import access
+from lindung.principal import Principal
 from lindung.web import forms
 from lindung.web.deps import DB, language, page_requires
 from lindung.web.templating import templates
@@ -44,7 +46,7 @@ def search_page(request: Request, nama: str = "", hal: str = "1", principal: Pri
                                             page=forms.page_number(hal), per_page=PER_PAGE)
         except InvalidInput as exc:
             error = str(exc)
-    if access.NIK_LIKE.search(nama):
+    if re.search(r"[0-9]{8}", nama):
         nama = ""  # never shown back: the NIK form is the place for it
     return render(request, "workers/search.html", principal, status=422 if error else 200,
                   nama=nama, results=results, error=error)
@@ -54,7 +56,7 @@ def search_page(request: Request, nama: str = "", hal: str = "1", principal: Pri
 def nik_search(request: Request, nik: str = Form(""), principal: Principal = READ,
                session: Session = DB) -> Response:
     try:
-        found = access.lookup_worker(session, principal, nik.strip())
+        found = do_lookup_worker(session, principal, nik.strip()[:64])
     except InvalidInput as exc:
         return render(request, "workers/search.html", principal, status=422, nama="",
                       results=None, nik_error=str(exc))
