@@ -35,15 +35,20 @@ import httpx
 import polars as pl
 from sqlalchemy import func, select
 
-from lindung.accounts.service import create_organisation, create_token, create_user, principal_of
-from lindung.agreements.service import create_agreement
-from lindung.counter import service
+from lindung import clock
+from lindung.accounts.actions import do_create_user, do_issue_token
+from lindung.accounts.queries import principal_of
+from lindung.agreements.actions import do_create_agreement
+from lindung.counter import actions
 from lindung.db import bulk_insert, make_engine, transaction
+from lindung.limits import MAX_TOKEN_RATE
 from lindung.migrate import upgrade
+from lindung.organisations.actions import do_create_organisation
+from lindung.principal import system_principal
 from lindung.registry.models import Worker
 
-ACTOR = "bench:seed"
-TODAY = date.today()
+SEED = system_principal("bench:seed")
+TODAY = clock.today()
 
 
 def nik_frame(n: int) -> pl.DataFrame:
@@ -74,17 +79,20 @@ def build(url: str, n: int) -> str:
     started = time.perf_counter()
     upgrade(engine)
     with transaction(engine) as s:
-        create_organisation(s, code="PEMKAB-LAMTENG", kind="pemda", region_code="18.02",
-                            name="Pemerintah Kabupaten Lampung Tengah", actor=ACTOR)
-        create_organisation(s, code="DISHUB-LAMTENG-KIR", kind="counter", region_code="18.02",
-                            name="Loket KIR", parent_code="PEMKAB-LAMTENG", actor=ACTOR)
-        agreement = create_agreement(
-            s, code="KIR-MANDIRI", region_code="18.02", segment="bpu", programs=["jkk", "jkm"],
-            funded_by="self", start=date(TODAY.year, 1, 1), end=date(TODAY.year, 12, 31),
-            quota=n + 10, declared_income=1_000_000, pemda_code="PEMKAB-LAMTENG", actor=ACTOR)
-        secret, _token = create_token(s, name="bench", organisation_code="DISHUB-LAMTENG-KIR",
-                                      permissions=["coverage.check", "counter.enrol"],
-                                      actor=ACTOR, rate_per_minute=10**9)
+        do_create_organisation(s, SEED, code="PEMKAB-LAMTENG", kind="pemda",
+                               region_code="18.02", name="Pemerintah Kabupaten Lampung Tengah")
+        do_create_organisation(s, SEED, code="DISHUB-LAMTENG-KIR", kind="counter",
+                               region_code="18.02", name="Loket KIR",
+                               parent_code="PEMKAB-LAMTENG")
+        agreement = do_create_agreement(
+            s, SEED, code="KIR-MANDIRI", region_code="18.02", segment="bpu",
+            programs=["jkk", "jkm"], funded_by="self", start=date(TODAY.year, 1, 1),
+            end=date(TODAY.year, 12, 31), quota=n + 10, declared_income=1_000_000,
+            pemda_code="PEMKAB-LAMTENG")
+        secret, _token = do_issue_token(s, SEED, name="bench",
+                                        organisation_code="DISHUB-LAMTENG-KIR",
+                                        permissions=["coverage.check", "counter.enrol"],
+                                        rate_per_minute=MAX_TOKEN_RATE)
         agreement_id = agreement.id
     now = datetime.now()
     niks = nik_frame(n)
@@ -164,25 +172,25 @@ def audit_cost(url: str, niks: list[str]) -> tuple[float, float]:
     the audit write."""
     engine = make_engine(url)
     with transaction(engine) as s:
-        user = create_user(s, username="bench.loket", display_name="bench",
-                           password="bench-loket-2026", role="counter_officer",
-                           organisation_code="DISHUB-LAMTENG-KIR", actor=ACTOR)
+        user = do_create_user(s, SEED, username="bench.loket", display_name="bench",
+                              password="bench-loket-2026", role="counter_officer",
+                              organisation_code="DISHUB-LAMTENG-KIR")
         principal = principal_of(s, user)
 
     def run() -> float:
         started = time.perf_counter()
         for nik in niks:
             with transaction(engine) as s:
-                service.check_coverage(s, principal, nik)
+                actions.do_check_coverage(s, principal, nik)
         return (time.perf_counter() - started) * 1000 / len(niks)
 
     with_audit = run()
-    original = service.record
-    service.record = lambda *_a, **_k: None  # type: ignore[assignment]
+    original = vars(actions)["record"]
+    setattr(actions, "record", lambda *_a, **_k: None)  # noqa: B010 (measuring without it)
     try:
         without = run()
     finally:
-        service.record = original
+        setattr(actions, "record", original)  # noqa: B010
     engine.dispose()
     return with_audit, without
 

@@ -131,7 +131,7 @@ def postgresql(n_small: int, n_large: int, rounds: int) -> None:
     made = [template]
     try:
         with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'CREATE DATABASE "{template}"')  # type: ignore[arg-type]
+            conn.execute(f'CREATE DATABASE "{template}"')
     except psycopg.OperationalError as exc:
         print(f"  skipped: PostgreSQL does not answer ({exc})")
         return
@@ -143,7 +143,7 @@ def postgresql(n_small: int, n_large: int, rounds: int) -> None:
         def fresh() -> Engine:
             name = f"{template}_{len(made)}"
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')  # type: ignore[arg-type]
+                conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
             made.append(name)
             return make_engine(PG_BASE + name)
 
@@ -151,7 +151,7 @@ def postgresql(n_small: int, n_large: int, rounds: int) -> None:
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             for name in made:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main() -> None:

@@ -23,11 +23,15 @@ from pathlib import Path
 
 import numpy as np
 
-from lindung.agreements.service import create_agreement
+from lindung.agreements.actions import do_create_agreement
 from lindung.db import make_engine, transaction
-from lindung.enrollment.service import import_roster
+from lindung.enrollment.actions import do_import_roster
 from lindung.migrate import upgrade
+from lindung.organisations.actions import do_create_organisation
+from lindung.principal import system_principal
 from lindung.registry.regions import load_regions
+
+SEED = system_principal("bench:import")
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 OCCUPATIONS = ["Linmas", "Marbot", "Guru Ngaji", "Kader Posyandu", "Petani", "Nelayan",
@@ -90,10 +94,11 @@ def run(engine_name: str, url: str, roster: Path, n: int) -> None:
     upgrade(engine)
     print(f"  migrate (schema + 91,599 regions): {time.perf_counter() - start:.1f} s")
     with transaction(engine) as s:
-        create_agreement(s, code="BENCH", region_code="18", segment="bpu",
-                         programs=["jkk", "jkm"], funded_by="apbd", start=date(2026, 1, 1),
-                         end=date(2026, 12, 31), quota=n, declared_income=1_000_000,
-                         actor="bench")
+        do_create_organisation(s, SEED, code="PEMPROV-LAMPUNG", kind="pemda", region_code="18",
+                               name="Pemerintah Provinsi Lampung")
+        do_create_agreement(s, SEED, code="BENCH", region_code="18", segment="bpu",
+                            programs=["jkk", "jkm"], funded_by="apbd", start=date(2026, 1, 1),
+                            end=date(2026, 12, 31), quota=n, declared_income=1_000_000)
     marks: list[tuple[str, float]] = []
     begin = time.perf_counter()
 
@@ -102,7 +107,8 @@ def run(engine_name: str, url: str, roster: Path, n: int) -> None:
             marks.append((stage, time.perf_counter()))
 
     with transaction(engine) as s:
-        report = import_roster(s, roster, "BENCH", actor="bench", progress=progress)
+        report = do_import_roster(s, SEED, roster, "BENCH", today=date(2026, 6, 1),
+                                  progress=progress)
     committed = time.perf_counter()
     previous = begin
     seen: dict[str, float] = {}
@@ -140,7 +146,7 @@ def main() -> None:
             db = f"lindung_bench_{uuid.uuid4().hex[:8]}"
             try:
                 with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
-                    conn.execute(f'CREATE DATABASE "{db}"')  # type: ignore[arg-type]
+                    conn.execute(f'CREATE DATABASE "{db}"')
             except psycopg.OperationalError as exc:
                 print(f"  skipped: PostgreSQL does not answer ({exc})")
                 continue
@@ -149,7 +155,7 @@ def main() -> None:
                     args.rows)
             finally:
                 with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')  # type: ignore[arg-type]
+                    conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -29,11 +29,11 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lindung.rules.contributions import contributions
 from lindung.rules.params import load_parameters
-from rules.reference import LINES, TOTALS, reference_contribution
+from tests.rules.reference import LINES, TOTALS, reference_contribution
 
 SEGMENTS = ["pu", "bpu", "jakon", "pmi"]
 OCCUPATIONS = ["farmer", "fisher", "trader", "ojek_online", "driver", "courier", "artist"]
