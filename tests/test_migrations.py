@@ -21,7 +21,7 @@ def test_models_and_migrations_agree(engine: Engine) -> None:
 
 def test_reference_data_is_loaded(engine: Engine) -> None:
     with engine.connect() as connection:
-        levels = dict(connection.execute(text(
+        levels: dict[int, int] = dict(connection.execute(text(
             "SELECT level, COUNT(*) FROM region GROUP BY level")).all())
         assert levels == {1: 38, 2: 514, 3: 7285, 4: 83762}
         assert connection.execute(text(

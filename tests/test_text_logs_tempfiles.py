@@ -131,7 +131,9 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     values = ["=1+1", "=HYPERLINK(\"http://x\")", "http://example.com", NIK, 5, None]
     write_row(sheet, 0, values)
     book.close()
-    cells = next(iter(openpyxl.load_workbook(path).active.iter_rows(values_only=False)))
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet is not None
+    cells = next(iter(sheet.iter_rows(values_only=False)))
     assert [c.data_type for c in cells[:4]] == ["s"] * 4
     assert [c.value for c in cells[:5]] == values[:5]
     assert all(c.hyperlink is None for c in cells)

@@ -11,10 +11,20 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine, delete, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    create_engine,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from lindung.audit.chain import GENESIS, AuditChainError, event_hash, verify_chain
@@ -22,8 +32,9 @@ from lindung.audit.models import AuditChainHead, AuditEvent
 from lindung.audit.service import record
 from lindung.db import transaction
 
-EVENTS = AuditEvent.__table__
-HEAD = AuditChainHead.__table__
+# ``__table__`` is typed as any FromClause; a declarative model's is its Table
+EVENTS = cast(Table, AuditEvent.__table__)
+HEAD = cast(Table, AuditChainHead.__table__)
 
 
 def _write(engine: Engine, transactions: int, per_transaction: int, actor: str = "test") -> None:

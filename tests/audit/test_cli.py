@@ -9,8 +9,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import Engine, text, update
+from sqlalchemy import Engine, Table, text, update
 
 from lindung.audit.models import AuditEvent
 from lindung.audit.service import record
@@ -43,8 +44,8 @@ def test_verify_reports_the_chain_whole_then_broken(engine: Engine) -> None:
             c.execute(text("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only"))
         else:
             c.execute(text("DROP TRIGGER audit_event_no_update"))
-        c.execute(update(AuditEvent.__table__).where(AuditEvent.__table__.c.seq == 2)
-                  .values(entity_id="99"))
+        events = cast(Table, AuditEvent.__table__)  # typed as any FromClause: it is the Table
+        c.execute(update(events).where(events.c.seq == 2).values(entity_id="99"))
         if engine.dialect.name == "postgresql":
             c.execute(text("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only"))
         second = c.execute(text("SELECT id, at FROM audit_event WHERE seq = 2")).one()

@@ -8,6 +8,7 @@ import dataclasses
 import re
 import zlib
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -96,9 +97,9 @@ def test_self_paid_driver_three_months_in_february_2026(desk: Desk) -> None:
         assert (event.from_status, event.to_status) == (None, "active")
         card = s.scalars(select(CounterCard)).one()
         assert card.amount == 25_200 and card.verification_code == done.verification_code
-    [event] = audit(desk, "counter.enrol")
-    assert event.after and event.after["nik"] == "1802********0001"
-    assert NIK not in str(event.after)
+    [audited] = audit(desk, "counter.enrol")
+    assert audited.after and audited.after["nik"] == "1802********0001"
+    assert NIK not in str(audited.after)
 
 
 def test_apbd_paid_driver_gets_no_discount(desk: Desk) -> None:
@@ -161,7 +162,7 @@ def test_apbd_period_must_end_within_the_agreement(desk: Desk) -> None:
     ({"phone": "12"}, "phone"),
     ({"name": " "}, "name"),
 ])
-def test_inconsistent_input_is_refused_by_field(desk: Desk, changes: dict[str, object],
+def test_inconsistent_input_is_refused_by_field(desk: Desk, changes: dict[str, Any],
                                                 field: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         enrol(desk, **changes)

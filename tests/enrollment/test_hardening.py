@@ -25,7 +25,7 @@ from lindung.enrollment.actions import (
     do_import_roster,
 )
 from lindung.enrollment.models import Membership, MembershipEvent
-from lindung.enrollment.report import write_report
+from lindung.enrollment.report import ImportReport, write_report
 from lindung.principal import Principal
 from lindung.registry.models import Worker
 from tests import factories
@@ -211,7 +211,7 @@ def test_two_concurrent_imports_of_one_file_enrol_each_person_once(
 ) -> None:
     agreement(engine, quota=5000)
     path = write_csv(tmp_path / "r.csv", [person(i) for i in range(1, 2001)])
-    outcomes: list[object] = []
+    outcomes: list[ImportReport | Exception] = []
 
     def one() -> None:
         try:
@@ -225,7 +225,7 @@ def test_two_concurrent_imports_of_one_file_enrol_each_person_once(
     for thread in threads:
         thread.join()
     # The agreement is locked for the import: the second waits, then finds everyone there.
-    reports = sorted((o.accepted, o.unchanged) for o in outcomes if hasattr(o, "accepted"))
+    reports = sorted((o.accepted, o.unchanged) for o in outcomes if isinstance(o, ImportReport))
     assert reports == [(0, 2000), (2000, 0)], outcomes
     assert session.scalar(select(func.count()).select_from(Membership)) == 2000
     assert session.scalar(select(func.count()).select_from(MembershipEvent)) == 2000

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import fastexcel
 import polars as pl
-import xlsxwriter  # type: ignore[import-untyped]
+import xlsxwriter
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 

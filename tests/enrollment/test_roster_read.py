@@ -17,7 +17,7 @@ from unittest import mock
 import fastexcel
 import polars as pl
 import pytest
-import xlsxwriter  # type: ignore[import-untyped]
+import xlsxwriter
 
 from lindung.enrollment.roster_read import CLEAN_SCHEMA, TEXT_LIMITS, read_roster, validate_roster
 from lindung.registry.models import Worker

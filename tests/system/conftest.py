@@ -112,7 +112,7 @@ class PgDemoLoading:
             self.problem = f"PostgreSQL does not answer at {PG_ADMIN_URL}: {exc}"
             return
         with conn:
-            conn.execute(f'CREATE DATABASE "{self.name}"')  # type: ignore[arg-type]
+            conn.execute(f'CREATE DATABASE "{self.name}"')
         self.created = True
         self.errors = tmp / "load_demo.stderr"
         with self.errors.open("wb") as errors:
@@ -141,7 +141,7 @@ class PgDemoLoading:
         if self.created:
             with psycopg.connect(self.admin, autocommit=True) as conn:
                 conn.execute(
-                    f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')  # type: ignore[arg-type]
+                    f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

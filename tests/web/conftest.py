@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -54,7 +54,8 @@ class Client(TestClient):
 
     csrf: str = ""
 
-    def post_form(self, url: str, data: dict[str, str] | None = None, **kwargs: object) -> object:
+    def post_form(self, url: str, data: Mapping[str, str | list[str]] | None = None,
+                  **kwargs: object) -> object:
         return self.post(url, data={**(data or {}), "csrf_token": self.csrf}, **kwargs)
 
 

@@ -93,7 +93,7 @@ def test_token_secret_is_shown_once_and_works_until_revoked(
     admin = signed_in("admin.metro")
     created = admin.post_form("/pengaturan/token", {
         "name": "Aplikasi Satpol", "organisation": "SATPOL-METRO",
-        "permissions": ["reference.read"]})  # type: ignore[dict-item]
+        "permissions": ["reference.read"]})
     assert created.status_code == 200  # type: ignore[attr-defined]
     secret = re.search(r"lgt_[A-Za-z0-9_-]+", created.text)  # type: ignore[attr-defined]
     assert secret is not None
@@ -117,11 +117,11 @@ def test_tokens_stay_within_the_admins_organisations(
     admin = signed_in("admin.metro")
     elsewhere = admin.post_form("/pengaturan/token", {
         "name": "x", "organisation": "DISHUB-LAMTENG-KIR",
-        "permissions": ["coverage.check"]})  # type: ignore[dict-item]
+        "permissions": ["coverage.check"]})
     assert elsewhere.status_code == 422  # type: ignore[attr-defined]
     escalate = admin.post_form("/pengaturan/token", {
         "name": "x", "organisation": "PEMKOT-METRO",
-        "permissions": ["tokens.manage"]})  # type: ignore[dict-item]
+        "permissions": ["tokens.manage"]})
     assert escalate.status_code == 422  # type: ignore[attr-defined]
     # the KIR counter's token belongs to Lampung Tengah: not listed, not revocable here
     with session_factory(demo_engine)() as s:

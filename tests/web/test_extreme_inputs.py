@@ -715,12 +715,14 @@ def probes_of(route: Route, env: Env) -> Iterator[Probe]:
 
     def base(where: str, name: str, value: Any) -> Probe:
         n = env.next_serial()
-        form = {**scraped.defaults, **BASE_FORMS.get(route.key, lambda n: {})(n)}
+        form_of = BASE_FORMS.get(route.key)
+        form = {**scraped.defaults, **(form_of(n) if form_of is not None else {})}
         form = {p.name: form.get(p.name, [] if p.many else "") for p in params.values()
                 if p.where == "form"}
         body = None
         if route.model is not None:
-            body = BASE_JSON.get(route.key, lambda n: model_example(route.model))(n)
+            body_of = BASE_JSON.get(route.key)
+            body = body_of(n) if body_of is not None else model_example(route.model)
         return Probe(where, name, value, _path_values(route, env.template.worker_id),
                      {p.name: BASE_QUERY[p.name] for p in params.values()
                       if p.where == "query" and p.name in BASE_QUERY},

@@ -50,7 +50,7 @@ def test_wrong_passwords_slow_down_the_account_not_the_office(anonymous: Client,
     blocked = _sign_in(anonymous, "admin.metro")
     assert blocked.status_code == 401 and "coba lagi dalam" in blocked.text
     # ... while a colleague behind the same office address signs in as usual
-    colleague = Client(app)  # type: ignore[arg-type]
+    colleague = Client(app)
     assert _sign_in(colleague, "auditor.metro").status_code == 303
 
 
@@ -95,7 +95,7 @@ def test_expired_sessions_are_purged_at_sign_in_and_at_start_up(
     assert _sign_in(anonymous, "admin.metro").status_code == 303
     assert expired_rows() == 0
     plant()
-    with Client(app):  # type: ignore[arg-type]  # start-up runs the housekeeping
+    with Client(app):  # start-up runs the housekeeping
         pass
     assert expired_rows() == 0
     with session_factory(demo_engine)() as s:

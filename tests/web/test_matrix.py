@@ -140,7 +140,7 @@ def _client(name: str, signed_in: Callable[[str], Client], app: FastAPI,
         client.headers["Authorization"] = f"Bearer {counter_token}"
         return client
     client = signed_in(name)
-    client._transport.raise_server_exceptions = False  # type: ignore[attr-defined]
+    client._transport.raise_server_exceptions = False
     return client
 
 
