@@ -12,12 +12,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The BPJS simulator (the demo branch's partner API) runs beside the web app and stops with it:
+# the trap ends it however `lindung serve` ends (Ctrl-C, an error), so the port is free again
+# for the next `make run`.
+SIMULATOR_PORT ?= 8001
+SIMULATOR_TOKEN ?= simulator-demo
+
 run: $(STAMP)
 	$(BIN)/lindung rules check
 	$(BIN)/lindung db upgrade
 	$(BIN)/lindung demo
 	$(BIN)/lindung demo-data
-	$(BIN)/lindung serve
+	@$(BIN)/lindung simulator serve --port $(SIMULATOR_PORT) --token $(SIMULATOR_TOKEN) & \
+	  sim=$$!; trap 'kill $$sim 2>/dev/null; wait $$sim 2>/dev/null' EXIT INT TERM; \
+	  LINDUNG_BPJS_API_URL__BPJS_KCP_METRO=http://127.0.0.1:$(SIMULATOR_PORT) \
+	  LINDUNG_BPJS_API_TOKEN__BPJS_KCP_METRO=$(SIMULATOR_TOKEN) $(BIN)/lindung serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

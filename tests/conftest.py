@@ -39,7 +39,8 @@ PG_ADMIN_URL = os.environ.get("LINDUNG_TEST_PG_ADMIN_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BUSINESS_TABLES = ("web_session", "api_token", "app_user", "membership_event", "membership",
                    "roster_import", "agreement_amendment",
-                   "agreement_phase", "agreement", "worker", "audit_event")
+                   "agreement_phase", "agreement", "worker", "audit_event",
+                   "upload_retention")
 """Emptied between PostgreSQL tests (with what references them; the audit chain's head is set
 back to the empty log). ``organisation`` is emptied
 by DELETE after them: a TRUNCATE ... CASCADE of it would empty the occupation taxonomy too

@@ -121,14 +121,52 @@ def _membership_id(env: Env, nik: str | None = None) -> int:
         return int(found)
 
 
-def _card_number(env: Env) -> str:
-    from lindung.counter.models import CounterCard
-
-    _enrol(env)
+def _ids_with_status(env: Env, status: str) -> list[int]:
     with transaction(env.engine) as s:
-        number = s.scalar(select(CounterCard.number).limit(1))
-        assert number is not None
-        return str(number)
+        return list(s.scalars(select(Membership.id).where(Membership.status == status)
+                              .order_by(Membership.id).limit(2)))
+
+
+def _rejected_ids(env: Env) -> list[int]:
+    return _ids_with_status(env, "rejected")
+
+
+def _active_ids(env: Env) -> list[int]:
+    return _ids_with_status(env, "active")
+
+
+def _worker_of(env: Env, membership_id: int) -> int:
+    with transaction(env.engine) as s:
+        found = s.scalar(select(Membership.worker_id).where(Membership.id == membership_id))
+        assert found is not None
+        return int(found)
+
+
+def _receipt_number(env: Env) -> str:
+    return str(_enrol(env).receipt_number)
+
+
+def _card_number(env: Env) -> str:
+    """A receipt whose enrolment the branch (the simulator's rules, in-process) accepted."""
+    from lindung.counter.actions import do_send_enrolment
+    from tests.simulator import InstantBranch
+
+    number = _receipt_number(env)
+    with transaction(env.engine) as s:
+        do_send_enrolment(s, person(env.engine, "loket.kir"), number, InstantBranch())
+    return number
+
+
+def _submitted_through_api(env: Env) -> Any:
+    from lindung.enrollment.actions import do_import_roster, do_submit_to_branch
+    from tests.simulator import InstantBranch
+
+    branch = InstantBranch()
+    with transaction(env.engine) as s:
+        do_import_roster(s, SYSTEM, _roster(env, [(NEW_NIK, "Warga Baru")]), "METRO-2026")
+    with transaction(env.engine) as s:
+        do_submit_to_branch(s, SYSTEM, "METRO-2026", branch)
+    return branch
 
 
 def _enrol(env: Env) -> Any:
@@ -139,6 +177,12 @@ def _enrol(env: Env) -> Any:
                                name="Sugeng Riyadi", birth_date=date(1985, 3, 12), sex="L",
                                phone=None, occupation="sopir_truk", declared_income=1_000_000,
                                months=1, funded_by="self")
+
+
+def _instant_branch() -> Any:
+    from tests.simulator import InstantBranch
+
+    return InstantBranch()
 
 
 # A scenario: (set-up run before watching, the action's call) -> both take the environment.
@@ -155,6 +199,17 @@ def _signed_in_secret(env: Env) -> str:
 
     with transaction(env.engine) as s:
         secret, _web = do_sign_in(s, username="admin.metro", password=DEMO_PASSWORD)
+    return secret
+
+
+def _code_session(env: Env) -> str:
+    """The cookie of a session opened by a one-time code (it may only choose a password)."""
+    from lindung.accounts.actions import do_reset_password, do_sign_in
+
+    with transaction(env.engine) as s:
+        code, _row = do_reset_password(s, person(env.engine, "admin.metro"), "opd.satpol")
+    with transaction(env.engine) as s:
+        secret, _web = do_sign_in(s, username="opd.satpol", password=code)
     return secret
 
 
@@ -213,6 +268,19 @@ def _enrol_person(env: Env, made: Any) -> Any:
                                end=date(2026, 12, 28), reason="uji", detail={})
 
 
+def _old_upload(env: Env) -> Path:
+    """An uploaded roster stored 30 days ago (past the default retention)."""
+    import os
+    import time
+
+    folder = env.tmp / "uploads" / ("u" * 32)
+    folder.mkdir(parents=True)
+    (folder / "r.csv").write_text("NIK,Nama\n", encoding="utf-8")
+    month_ago = time.time() - 30 * 24 * 3600
+    os.utime(folder, (month_ago, month_ago))
+    return env.tmp / "uploads"
+
+
 def _action(path: str) -> Callable[..., Any]:
     module, name = path.rsplit(".", 1)
     fn: Callable[..., Any] = getattr(importlib.import_module(module), name)
@@ -253,6 +321,26 @@ SCENARIOS: dict[str, tuple[Setup, Call]] = {
     "lindung.accounts.actions.do_revoke_token": (_token_id, lambda env, token_id: (
         _in_transaction(env, _action("lindung.accounts.actions.do_revoke_token"), SYSTEM,
                         token_id))),
+    "lindung.accounts.actions.do_rotate_token": (_token_id, lambda env, token_id: (
+        _in_transaction(env, _action("lindung.accounts.actions.do_rotate_token"), SYSTEM,
+                        token_id))),
+    "lindung.accounts.actions.do_deactivate_user": (_no_setup, lambda env, _: _in_transaction(
+        env, _action("lindung.accounts.actions.do_deactivate_user"),
+        person(env.engine, "admin.metro"), "opd.satpol")),
+    "lindung.accounts.actions.do_reset_password": (_no_setup, lambda env, _: _in_transaction(
+        env, _action("lindung.accounts.actions.do_reset_password"),
+        person(env.engine, "admin.metro"), "opd.satpol")),
+    "lindung.accounts.actions.do_choose_password": (_code_session, lambda env, secret: (
+        _in_transaction(env, _action("lindung.accounts.actions.do_choose_password"),
+                        secret=secret, new_password="kopi pahit pagi hari"))),
+    "lindung.accounts.actions.do_change_password": (_no_setup, lambda env, _: _in_transaction(
+        env, _action("lindung.accounts.actions.do_change_password"),
+        person(env.engine, "opd.satpol"), current_password=DEMO_PASSWORD,
+        new_password="kopi pahit pagi hari")),
+    "lindung.organisations.actions.do_deactivate_organisation": (_no_setup, lambda env, _: (
+        _in_transaction(env, _action(
+            "lindung.organisations.actions.do_deactivate_organisation"),
+            person(env.engine, "admin.metro"), "SATPOL-METRO"))),
     "lindung.registry.actions.do_add_occupation": (_no_setup, lambda env, _: _in_transaction(
         env, _action("lindung.registry.actions.do_add_occupation"),
         person(env.engine, "admin.metro"), code="penjahit", name="Penjahit", group="trade",
@@ -265,7 +353,10 @@ SCENARIOS: dict[str, tuple[Setup, Call]] = {
                         quota=10, declared_income=1_000_000))),
     "lindung.agreements.actions.do_amend_agreement": (_no_setup, lambda env, _: (
         _in_transaction(env, _action("lindung.agreements.actions.do_amend_agreement"),
-                        SYSTEM, "METRO-2026", {"quota": 3100}, effective=date(2026, 12, 1),
+                        SYSTEM, "METRO-2026", {"quota": 3100, "phases": [_action(
+                            "lindung.agreements.actions.PhaseTerms")(3, date(2026, 12, 1),
+                                                                     100)]},
+                        effective=date(2026, 12, 1),
                         reason="uji", members=_action(
                             "lindung.enrollment.queries.open_members")))),
     "lindung.agreements.actions.do_add_phase": (_no_setup, lambda env, _: _in_transaction(
@@ -298,9 +389,42 @@ SCENARIOS: dict[str, tuple[Setup, Call]] = {
     "lindung.enrollment.actions.do_lookup_worker": (_no_setup, lambda env, _: (
         _in_transaction(env, _action("lindung.enrollment.actions.do_lookup_worker"),
                         person(env.engine, "admin.metro"), "1872011203750001"))),
+    # --- members in bulk (enrollment.corrections) ---
+    "lindung.enrollment.corrections.do_resubmit_members": (_rejected_ids, lambda env, ids: (
+        _in_transaction(env, _action("lindung.enrollment.corrections.do_resubmit_members"),
+                        SYSTEM, ids))),
+    "lindung.enrollment.corrections.do_end_memberships": (_active_ids, lambda env, ids: (
+        _in_transaction(env, _action("lindung.enrollment.corrections.do_end_memberships"),
+                        SYSTEM, ids, reason="moved", on=date(2026, 11, 30)))),
+    "lindung.enrollment.corrections.do_correct_worker": (_active_ids, lambda env, ids: (
+        _in_transaction(env, _action("lindung.enrollment.corrections.do_correct_worker"),
+                        SYSTEM, _worker_of(env, ids[0]), _action(
+                            "lindung.enrollment.corrections.WorkerCorrection")(
+                            name="Nama Koreksi")))),
+    "lindung.enrollment.corrections.do_correct_occupation": (_active_ids, lambda env, ids: (
+        _in_transaction(env, _action("lindung.enrollment.corrections.do_correct_occupation"),
+                        SYSTEM, ids[0], "garin"))),
+    "lindung.enrollment.corrections.do_export_members": (_no_setup, lambda env, _: (
+        _in_transaction(env, _action("lindung.enrollment.corrections.do_export_members"),
+                        SYSTEM, _action("lindung.enrollment.queries.MemberFilter")(
+                            status="rejected"), env.tmp / "peserta.xlsx"))),
     "lindung.enrollment.actions.do_export_report": (_import_report, lambda env, report: (
         _in_transaction(env, _action("lindung.enrollment.actions.do_export_report"), SYSTEM,
                         report, env.tmp / "laporan.xlsx"))),
+    "lindung.enrollment.actions.do_set_upload_retention": (_no_setup, lambda env, _: (
+        _in_transaction(env, _action("lindung.enrollment.actions.do_set_upload_retention"),
+                        person(env.engine, "admin.metro"), 14))),
+    "lindung.enrollment.actions.do_purge_uploads": (_old_upload, lambda env, root: (
+        _in_transaction(env, _action("lindung.enrollment.actions.do_purge_uploads"), SYSTEM,
+                        root))),
+    "lindung.enrollment.actions.do_delete_upload": (_old_upload, lambda env, root: (
+        _in_transaction(env, _action("lindung.enrollment.actions.do_delete_upload"),
+                        person(env.engine, "admin.metro"), root, "u" * 32, file_name="r.csv",
+                        agreement_code="METRO-2026", reason="impor disimpan"))),
+    "lindung.audit.actions.do_export_audit_log": (_no_setup, lambda env, _: _in_transaction(
+        env, _action("lindung.audit.actions.do_export_audit_log"),
+        person(env.engine, "auditor.metro"), _action("lindung.audit.access.AuditFilter")(),
+        env.tmp / "log.xlsx", names=lambda session, actors: {})),
     "lindung.counter.actions.do_check_coverage": (_no_setup, lambda env, _: _in_transaction(
         env, _action("lindung.counter.actions.do_check_coverage"),
         person(env.engine, "loket.kir"), "1802011203850001")),
@@ -308,6 +432,20 @@ SCENARIOS: dict[str, tuple[Setup, Call]] = {
     "lindung.counter.actions.do_print_card": (_card_number, lambda env, number: (
         _in_transaction(env, _action("lindung.counter.actions.do_print_card"),
                         person(env.engine, "loket.kir"), number))),
+    "lindung.counter.actions.do_print_receipt": (_receipt_number, lambda env, number: (
+        _in_transaction(env, _action("lindung.counter.actions.do_print_receipt"),
+                        person(env.engine, "loket.kir"), number))),
+    "lindung.counter.actions.do_send_enrolment": (_receipt_number, lambda env, number: (
+        _in_transaction(env, _action("lindung.counter.actions.do_send_enrolment"),
+                        person(env.engine, "loket.kir"), number, _instant_branch()))),
+    "lindung.enrollment.actions.do_submit_to_branch": (_no_setup, lambda env, _: (
+        _in_transaction(env, _action("lindung.enrollment.actions.do_import_roster"), SYSTEM,
+                        _roster(env, [(NEW_NIK, "Warga Baru")]), "METRO-2026"),
+        _in_transaction(env, _action("lindung.enrollment.actions.do_submit_to_branch"),
+                        SYSTEM, "METRO-2026", _instant_branch()))),
+    "lindung.enrollment.actions.do_fetch_answers": (_submitted_through_api, lambda env, branch: (
+        _in_transaction(env, _action("lindung.enrollment.actions.do_fetch_answers"), SYSTEM,
+                        "METRO-2026", branch))),
     "lindung.counter.actions.do_verify_card": (_no_setup, lambda env, _: _in_transaction(
         env, _action("lindung.counter.actions.do_verify_card"), "x" * 24)),
 }

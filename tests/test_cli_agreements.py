@@ -107,7 +107,7 @@ def test_amended_terms_are_read_for_any_day(env: dict[str, str]) -> None:
             "segment": "bpu", "programs": ["jkk", "jkm"], "funded_by": "apbd",
             "income": 1_000_000, "wage": None, "risk_class": None, "contract_months": None,
             "quota": 3000, "budget": 700_000_000, "payer": "PEMKOT-METRO",
-            "start": "2022-07-01", "end": "2022-12-31"}}
+            "start": "2022-07-01", "end": "2022-12-31", "start_rule": "usulan"}}
     after = as_json(env, "agreements", "show", "METRO-2022", "--on", "2022-10-01")
     assert (after["valid_from"], after["valid_to"]) == ("2022-10-01", None)
     assert after["terms"]["programs"] == ["jkk", "jkm", "jht"]

@@ -179,12 +179,46 @@ def load_demo(engine: Engine) -> list[str]:
             result = do_import_answer(s, _person(s, "bpjs.metro"), answer, codes["metro"])
         done.append(f"{sent.count} dikirim ke BPJS; {result.activated} aktif, "
                     f"{result.rejected} ditolak")
+    done.extend(_counter_members(engine, system, codes["kir_self"]))
     with transaction(engine) as s:
         secret, _token = do_issue_token(s, system, name="Sistem KIR Dishub Lampung Tengah",
                                         organisation_code="DISHUB-LAMTENG-KIR",
                                         permissions=["coverage.check", "counter.enrol"])
     done.append(f"token API loket KIR (disimpan hanya sekali): {secret}")
     return done
+
+
+DEMO_DRIVERS = (
+    # (NIK, name, birth date, sex): Lampung Tengah; the first is confirmed by BPJS (card
+    # printable at /loket/bukti/<number>), the second waits for the officer's "Kirim ke BPJS".
+    ("1802012308780003", "Bambang Supriyadi", date(1978, 8, 23), "L"),
+    ("1802016204850004", "Sri Wahyuni", date(1985, 4, 22), "P"),
+)
+
+
+def _counter_members(engine: Engine, system: Principal, code: str) -> list[str]:
+    """Two drivers enrolled at the KIR desk, as the officer does it: the first went to the
+    branch in a submission file and was accepted with a KPJ; the second is still a proposal."""
+    from lindung.counter.actions import do_enrol_driver
+
+    receipts = []
+    with temporary_directory() as tmp:
+        for i, (nik, name, born, sex) in enumerate(DEMO_DRIVERS):
+            with transaction(engine) as s:
+                receipts.append(do_enrol_driver(
+                    s, _person(s, "loket.kir"), nik=nik, name=name, birth_date=born, sex=sex,
+                    phone=None, occupation="sopir", declared_income=1_000_000, months=3,
+                    funded_by="self").receipt_number)
+            if i == 0:
+                with transaction(engine) as s:
+                    do_export_submission(s, system, code, Path(tmp) / "kirim-kir.xlsx")
+                answer = Path(tmp) / "jawaban-kir.csv"
+                answer.write_text(f"NIK,KPJ,Status,Keterangan\n{nik},26900000001,Diterima,\n",
+                                  encoding="utf-8")
+                with transaction(engine) as s:
+                    do_import_answer(s, system, answer, code)
+    return [f"loket KIR: bukti {receipts[0]} dikonfirmasi BPJS (KPJ 26900000001), bukti "
+            f"{receipts[1]} menunggu dikirim ke BPJS"]
 
 
 def _person(session: Session, username: str) -> Principal:

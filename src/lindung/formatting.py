@@ -1,8 +1,10 @@
-"""How lindung writes money, dates and amounts in words for people (Bahasa Indonesia first)."""
+"""How lindung writes money, dates, times, shares and amounts in words for people (Bahasa
+Indonesia first)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
 
@@ -45,6 +47,35 @@ def format_number(value: int) -> str:
 def format_date_id(day: date) -> str:
     """``20 Februari 2018``."""
     return str(format_date(day, "d MMMM y", locale="id_ID"))
+
+
+def local_time(moment: datetime, zone: tzinfo) -> datetime:
+    """``moment`` on the clock of ``zone``; a naive moment is UTC (as lindung stores them)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone)
+
+
+def format_time_id(moment: datetime, zone: tzinfo) -> str:
+    """``14.05 WIB``: the hour on the office's clock, with the zone's name (Indonesian writes
+    a full stop between hours and minutes)."""
+    local = local_time(moment, zone)
+    return f"{local:%H.%M} {local.tzname()}"
+
+
+def format_datetime_id(moment: datetime, zone: tzinfo) -> str:
+    """``1 Januari 2026 14.05 WIB``."""
+    local = local_time(moment, zone)
+    return f"{format_date_id(local.date())} {format_time_id(local, zone)}"
+
+
+def format_percent(ratio: float | Decimal | int) -> str:
+    """A share as people write it: 0.9 -> ``90%``, 0.125 -> ``12,5%`` (one decimal at most,
+    half up; no ``90.0%``)."""
+    value = (Decimal(str(ratio)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if value == value.to_integral_value():
+        return f"{int(value)}%"
+    return f"{value}%".replace(".", ",")
 
 
 def _below_thousand(n: int) -> str:

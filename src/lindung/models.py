@@ -1,6 +1,6 @@
 """Every table, imported once so that SQLAlchemy and Alembic see the whole schema."""
 
-from lindung.accounts.models import ApiToken, User, WebSession
+from lindung.accounts.models import ApiToken, SignInCode, User, WebSession
 from lindung.agreements.models import (
     Agreement,
     AgreementAmendment,
@@ -10,7 +10,7 @@ from lindung.agreements.models import (
     PayerAssignment,
 )
 from lindung.audit.models import AuditEvent
-from lindung.counter.models import CounterCard
+from lindung.counter.models import CounterCard, CounterPayment
 from lindung.db import Base
 from lindung.enrollment.models import (
     Membership,
@@ -30,6 +30,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CounterCard",
+    "CounterPayment",
     "FundingSource",
     "Membership",
     "MembershipEvent",
@@ -39,6 +40,7 @@ __all__ = [
     "PayerAssignment",
     "Region",
     "RosterImport",
+    "SignInCode",
     "User",
     "WebSession",
     "Worker",

@@ -41,7 +41,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                                    "reference.read"}),
     "bpjs_officer": frozenset({"agreements.read", "workers.read", "exchange.export",
                                "exchange.answer", "reference.read"}),
-    "counter_officer": frozenset({"coverage.check", "counter.enrol"}),  # COUNTER_PERMISSIONS
+    # COUNTER_PERMISSIONS, and the reference data every signed-in person may read (issue 9)
+    "counter_officer": frozenset({"coverage.check", "counter.enrol", "reference.read"}),
     "auditor": frozenset({"agreements.read", "workers.read", "audit.read", "reference.read"}),
     "api_client": frozenset(),  # a token carries its own list
 }

@@ -205,13 +205,15 @@ def test_amendments_that_would_strand_the_members_are_refused_with_the_figures(
     factories.agreement(engine, phases=[PhaseTerms(1, date(2022, 7, 1), 1000)])
     factories.import_roster(engine, write_csv(tmp_path / "r.csv", [person(i) for i in
                                                                    range(1, 6)]))
-    with pytest.raises(Conflict, match=r"kuota baru \(4\) lebih kecil dari jumlah peserta yang "
-                                       r"sudah terdaftar \(5\)"):
+    with pytest.raises(Conflict, match=r"^Kuota 4 lebih kecil dari jumlah peserta terdaftar 5 "):
         _amend(engine, {"quota": 4}, date(2022, 9, 1))
-    with pytest.raises(Conflict, match=r"jumlah kuota tahap \(1.000\)"):
+    with pytest.raises(Conflict, match=r"^Kuota 999 lebih kecil dari jumlah kuota tahap 1\.000 "
+                                       r"\(tahap 1 1\.000\)"):
         _amend(engine, {"quota": 999}, date(2022, 9, 1))
-    with pytest.raises(Conflict, match=r"pagu baru \(Rp100.000\) lebih kecil dari iuran 5 "
-                                       r"peserta yang sudah terdaftar \(Rp504.000\)"):
+    # the members cost 5 x Rp16.800 for each of the 4 months left from 1 September
+    with pytest.raises(Conflict, match=r"^Pagu Rp100\.000 lebih kecil dari biaya 5 peserta saat "
+                                       r"ini Rp336\.000 \(4 bulan tersisa, September 2022 "
+                                       r"sampai Desember 2022, Rp67\.200 per peserta\)"):
         _amend(engine, {"budget": 100_000}, date(2022, 9, 1))
     assert _count(session, AgreementAmendment) == 0
 

@@ -1,5 +1,6 @@
-"""The counter's use cases: what a coverage check may say, what an enrolment costs and covers,
-what is refused and why, the card and its public check, and the audit trail of every call."""
+"""The counter's use cases: what a coverage check may say, what an enrolment costs, that it is a
+proposal with its payment and receipt, sending it to the branch, what is refused and why, the
+card with the KPJ and its public check, and the audit trail of every call."""
 
 from __future__ import annotations
 
@@ -17,18 +18,29 @@ from lindung.audit.models import AuditEvent
 from lindung.counter.actions import (
     Coverage,
     Enrolment,
+    Receipt,
     do_check_coverage,
     do_enrol_driver,
+    do_print_card,
+    do_send_enrolment,
     do_verify_card,
 )
-from lindung.counter.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, card_pdf
-from lindung.counter.models import CounterCard
-from lindung.counter.queries import advance_terms
+from lindung.counter.card import (
+    CARD_HEIGHT_MM,
+    CARD_WIDTH_MM,
+    RECEIPT_HEIGHT_MM,
+    RECEIPT_WIDTH_MM,
+    card_pdf,
+    receipt_pdf,
+)
+from lindung.counter.models import CounterCard, CounterPayment
+from lindung.counter.queries import advance_terms, mask_name
 from lindung.db import transaction
 from lindung.enrollment.models import Membership, MembershipEvent
 from lindung.errors import Conflict, InvalidInput, NotFound
 from lindung.principal import Forbidden
 from lindung.rules import load_parameters
+from tests.simulator import InstantBranch
 
 from .conftest import Desk
 
@@ -46,6 +58,12 @@ def enrol(desk: Desk, *, months: int = 3, funded_by: str = "self", today: date =
                             today=today, **fields)  # type: ignore[arg-type]
 
 
+def send(desk: Desk, number: str, branch: InstantBranch | None = None) -> Receipt:
+    """Send the enrolment behind a receipt to a branch that answers at once."""
+    with transaction(desk.engine) as s:
+        return do_send_enrolment(s, desk.officer, number, branch or InstantBranch())
+
+
 def coverage(desk: Desk, nik: str, on: date) -> Coverage:
     with transaction(desk.engine) as s:
         return do_check_coverage(s, desk.officer, nik, on=on)
@@ -58,11 +76,12 @@ def audit(desk: Desk, action: str) -> list[AuditEvent]:
 
 
 def test_coverage_check_answers_three_fields_and_nothing_about_unknown_people(desk: Desk) -> None:
+    # ``pending`` is shown at the desk only; the API answers the first three (tests/web)
     assert [f.name for f in dataclasses.fields(Coverage)] == ["covered", "valid_until",
-                                                                "programmes"]
+                                                                "programmes", "pending"]
     # unknown NIK, and a 16-digit number that cannot be a NIK: the same answer
-    assert coverage(desk, NIK, FEB) == Coverage(False, None, [])
-    assert coverage(desk, "9999999999999999", FEB) == Coverage(False, None, [])
+    assert coverage(desk, NIK, FEB) == Coverage(False, None, [], False)
+    assert coverage(desk, "9999999999999999", FEB) == Coverage(False, None, [], False)
     events = audit(desk, "coverage.check")
     assert [e.detail["covered"] for e in events if e.detail] == [False, False]
     assert all(NIK not in str(e.detail) for e in events)
@@ -86,20 +105,112 @@ def test_self_paid_driver_three_months_in_february_2026(desk: Desk) -> None:
                             (date(2026, 4, 1), 8_400)]
     assert (done.valid_from, done.valid_until) == (FEB, date(2026, 5, 9))
     assert done.programmes == ["jkk", "jkm"] and done.agreement_code == "KIR-MANDIRI-2026"
-    assert re.fullmatch(r"LDG-\d{8}", done.number) and done.kpj is None
+    # a proposal with a receipt, not a membership with a number of ours
+    assert done.receipt_number == "2026-000001" and done.status == "proposed"
+    assert done.kpj is None
     assert done.nik_masked == "1802********0001"
     with transaction(desk.engine) as s:
         membership = s.scalars(select(Membership)).one()
-        assert membership.status == "active" and membership.covered_on(FEB)
-        assert membership.end_date == date(2026, 5, 9)
+        assert membership.status == "proposed" and not membership.covered_on(FEB)
+        assert membership.end_date == date(2026, 5, 9) and membership.kpj is None
         assert membership.occupation_code == "sopir_truk"
         [event] = s.scalars(select(MembershipEvent)).all()
-        assert (event.from_status, event.to_status) == (None, "active")
-        card = s.scalars(select(CounterCard)).one()
-        assert card.amount == 25_200 and card.verification_code == done.verification_code
+        assert (event.from_status, event.to_status) == (None, "proposed")
+        payment = s.scalars(select(CounterPayment)).one()
+        assert (payment.amount, payment.months, payment.receipt_number) == (
+            25_200, 3, "2026-000001")
+        assert payment.received_by == desk.officer.actor
+        assert payment.membership_id == membership.id
+        assert s.scalar(select(func.count()).select_from(CounterCard)) == 0
     [audited] = audit(desk, "counter.enrol")
     assert audited.after and audited.after["nik"] == "1802********0001"
+    assert audited.after["status"] == "proposed" and audited.after["receipt"] == "2026-000001"
+    assert audited.after["amount"] == 25_200
     assert NIK not in str(audited.after)
+
+
+def test_receipt_numbers_run_per_counter(desk: Desk) -> None:
+    first = enrol(desk)
+    second = enrol(desk, nik="1802015506900002", name="Siti Aminah",
+                   birth_date=date(1990, 6, 15), sex="P")
+    elsewhere = enrol(dataclasses.replace(desk, officer=desk.other_counter),
+                      nik="1802011705800007", name="Sutrisno", birth_date=date(1980, 5, 17))
+    assert (first.receipt_number, second.receipt_number) == ("2026-000001", "2026-000002")
+    assert elsewhere.receipt_number == "2026-000001"  # unique per counter, not across them
+
+
+def test_sent_to_a_branch_that_answers_at_once_then_covered_with_the_kpj(desk: Desk) -> None:
+    done = enrol(desk)
+    branch = InstantBranch()
+    answered = send(desk, done.receipt_number, branch)
+    assert answered.status == "active" and answered.kpj and re.fullmatch(r"\d{11}", answered.kpj)
+    assert coverage(desk, NIK, FEB) == Coverage(True, date(2026, 5, 9), ["jkk", "jkm"], False)
+    with transaction(desk.engine) as s:
+        membership = s.scalars(select(Membership)).one()
+        assert membership.kpj == answered.kpj
+        steps = [(e.from_status, e.to_status) for e in s.scalars(
+            select(MembershipEvent).order_by(MembershipEvent.id))]
+        assert steps == [(None, "proposed"), ("proposed", "submitted"),
+                         ("submitted", "active")]
+    [event] = audit(desk, "counter.send")
+    assert event.after and event.after["status"] == "active"
+    assert event.after["kpj"] == answered.kpj and NIK not in str(event.after)
+    with pytest.raises(Conflict, match="sudah dijawab"):
+        send(desk, done.receipt_number, branch)
+    assert branch.calls == 1
+
+
+def test_a_branch_refusal_is_kept_with_its_reason_and_no_card(desk: Desk) -> None:
+    dead = "1802011203859999"  # the simulator's Dukcapil: recorded as deceased
+    done = enrol(desk, nik=dead)
+    answered = send(desk, done.receipt_number)
+    assert answered.status == "rejected" and answered.kpj is None
+    assert answered.reason == "tercatat meninggal dunia di Dukcapil"
+    assert coverage(desk, dead, FEB) == Coverage(False, None, [], False)
+    with transaction(desk.engine) as s, pytest.raises(Conflict, match="ditolak BPJS: tercatat"):
+        do_print_card(s, desk.officer, done.receipt_number)
+
+
+def test_an_unreachable_branch_changes_nothing(desk: Desk) -> None:
+    from lindung.enrollment.connector import ConnectorError, PartnerApi
+
+    done = enrol(desk)
+    closed = PartnerApi(base_url="http://127.0.0.1:9", token="x", branch="BPJS-KC-LAMTENG",
+                        timeout=2)
+    with transaction(desk.engine) as s, pytest.raises(ConnectorError) as refused:
+        do_send_enrolment(s, desk.officer, done.receipt_number, closed)
+    assert "tidak dapat dihubungi" in str(refused.value)
+    assert "tetap berstatus diusulkan" in str(refused.value)
+    with transaction(desk.engine) as s:
+        assert s.scalars(select(Membership)).one().status == "proposed"
+        assert s.scalar(select(func.count()).select_from(MembershipEvent)) == 1
+    [event] = audit(desk, "counter.send")  # the refusal is audited in its own transaction
+    assert event.detail and "tidak dapat dihubungi" in event.detail["refused"]
+
+
+def test_a_branch_exchanging_files_gets_the_counter_member_in_its_file(
+        desk: Desk, tmp_path: Any) -> None:
+    from lindung.enrollment.actions import do_export_submission, do_import_answer
+    from lindung.enrollment.roster_read import read_roster
+
+    done = enrol(desk)
+    with transaction(desk.engine) as s, pytest.raises(Conflict, match="bertukar berkas"):
+        do_send_enrolment(s, desk.officer, done.receipt_number)  # no partner API configured
+    out = tmp_path / "kirim.xlsx"
+    with transaction(desk.engine) as s:
+        sent = do_export_submission(s, desk.pemda_admin, "KIR-MANDIRI-2026", out)
+    assert sent.count == 1
+    assert read_roster(out, required=("nik",)).frame["nik"].to_list() == [NIK]
+    with transaction(desk.engine) as s, pytest.raises(Conflict, match="menunggu konfirmasi"):
+        do_print_card(s, desk.officer, done.receipt_number)
+    answer = tmp_path / "jawab.csv"
+    answer.write_text(f"NIK,KPJ,Status,Keterangan\n{NIK},23000000042,Diterima,\n",
+                      encoding="utf-8")
+    with transaction(desk.engine) as s:
+        assert do_import_answer(s, desk.pemda_admin, answer, "KIR-MANDIRI-2026").activated == 1
+    with transaction(desk.engine) as s:
+        printed = do_print_card(s, desk.officer, done.receipt_number)
+    assert printed.number == printed.kpj == "23000000042"
 
 
 def test_apbd_paid_driver_gets_no_discount(desk: Desk) -> None:
@@ -117,6 +228,7 @@ def test_terms_come_from_the_parameter(desk: Desk) -> None:
 
 def test_covered_driver_is_refused_saying_until_when_then_renewed_after(desk: Desk) -> None:
     first = enrol(desk)
+    confirmed = send(desk, first.receipt_number)
     told = ("pengemudi ini sudah terlindungi JKK, JKM sampai 9 Mei 2026; daftar ulang setelah "
             "tanggal itu")
     with pytest.raises(Conflict) as refused:
@@ -129,22 +241,28 @@ def test_covered_driver_is_refused_saying_until_when_then_renewed_after(desk: De
     # the administrator reads in the audit log what the officer was not told
     assert [(d or {}).get("agreement") for d in refusals] == ["KIR-MANDIRI-2026"] * 2
     again = enrol(desk, today=date(2026, 6, 1), months=1)
-    assert again.renewal and again.number == first.number
-    assert again.valid_until == date(2026, 6, 30)
-    assert again.verification_code != first.verification_code
+    assert again.renewal and again.receipt_number == "2026-000002"
+    assert again.valid_until == date(2026, 6, 30) and again.status == "proposed"
+    # proposed again: not covered until the branch confirms the new period
+    assert coverage(desk, NIK, date(2026, 6, 1)) == Coverage(False, None, [], True)
+    renewed = send(desk, again.receipt_number)
+    assert renewed.kpj == confirmed.kpj  # the person keeps the KPJ
     with transaction(desk.engine) as s:
         assert s.scalar(select(func.count()).select_from(Membership)) == 1
-        assert s.scalar(select(func.count()).select_from(CounterCard)) == 2
-        assert s.scalar(select(func.count()).select_from(MembershipEvent)) == 2
+        assert s.scalar(select(func.count()).select_from(CounterPayment)) == 2
+        assert s.scalar(select(func.count()).select_from(MembershipEvent)) == 6
     # the gap between the two paid periods is not covered
     assert not coverage(desk, NIK, date(2026, 5, 20)).covered
+    assert coverage(desk, NIK, date(2026, 6, 30)).covered
 
 
-def test_coverage_after_enrolment_and_after_the_end(desk: Desk) -> None:
-    enrol(desk)
+def test_a_proposal_is_not_covered_but_pending(desk: Desk) -> None:
+    done = enrol(desk)
+    assert coverage(desk, NIK, date(2026, 5, 9)) == Coverage(False, None, [], True)
+    send(desk, done.receipt_number)
     assert coverage(desk, NIK, date(2026, 5, 9)) == Coverage(True, date(2026, 5, 9),
-                                                             ["jkk", "jkm"])
-    assert coverage(desk, NIK, date(2026, 5, 10)) == Coverage(False, None, [])
+                                                             ["jkk", "jkm"], False)
+    assert coverage(desk, NIK, date(2026, 5, 10)) == Coverage(False, None, [], False)
 
 
 def test_apbd_period_must_end_within_the_agreement(desk: Desk) -> None:
@@ -197,31 +315,80 @@ def _pages_mm(pdf: bytes) -> list[tuple[float, float]]:
             for x0, y0, x1, y1 in boxes]
 
 
-def test_card_is_a_card_sized_pdf_for_the_counter_that_printed_it(desk: Desk) -> None:
+def test_receipt_is_an_a6_pdf_for_the_counter_that_took_the_payment(desk: Desk) -> None:
     done = enrol(desk)
     with transaction(desk.engine) as s:
-        pdf = card_pdf(s, desk.officer, done.number, base_url="https://lindung.test")
+        pdf = receipt_pdf(s, desk.officer, done.receipt_number)
+    assert pdf.startswith(b"%PDF")
+    [(width, height)] = _pages_mm(pdf)
+    assert width == pytest.approx(RECEIPT_WIDTH_MM, abs=0.1)
+    assert height == pytest.approx(RECEIPT_HEIGHT_MM, abs=0.1)
+    with transaction(desk.engine) as s, pytest.raises(NotFound):
+        receipt_pdf(s, desk.other_counter, done.receipt_number)
+    [event] = audit(desk, "counter.receipt_print")
+    assert event.detail and event.detail["receipt"] == done.receipt_number
+
+
+def test_card_only_with_the_kpj_card_sized_for_the_counter_that_printed_it(desk: Desk) -> None:
+    done = enrol(desk)
+    with transaction(desk.engine) as s, pytest.raises(Conflict, match="menunggu konfirmasi"):
+        card_pdf(s, desk.officer, done.receipt_number, base_url="https://lindung.test")
+    kpj = send(desk, done.receipt_number).kpj
+    with transaction(desk.engine) as s:
+        pdf = card_pdf(s, desk.officer, done.receipt_number, base_url="https://lindung.test")
     assert pdf.startswith(b"%PDF")
     [(width, height)] = _pages_mm(pdf)  # one page, the size of a CR80 card
     assert width == pytest.approx(CARD_WIDTH_MM, abs=0.1)
     assert height == pytest.approx(CARD_HEIGHT_MM, abs=0.1)
     with transaction(desk.engine) as s, pytest.raises(NotFound):
-        card_pdf(s, desk.other_counter, done.number, base_url="https://lindung.test")
-    [event] = audit(desk, "counter.card_print")
-    assert event.detail and event.detail["number"] == done.number
-
-
-def test_verification_code_is_valid_until_the_end_then_not(desk: Desk) -> None:
-    done = enrol(desk)
-    assert NIK not in done.verification_code and len(done.verification_code) >= 32
+        card_pdf(s, desk.other_counter, done.receipt_number, base_url="https://lindung.test")
     with transaction(desk.engine) as s:
-        assert do_verify_card(s, done.verification_code, on=date(2026, 5, 9)).valid
-        assert do_verify_card(s, done.verification_code, on=date(2026, 5, 9)).valid_until == \
-            date(2026, 5, 9)
-        ended = do_verify_card(s, done.verification_code, on=date(2026, 5, 10))
-        assert (ended.valid, ended.valid_until) == (False, None)
-        assert not do_verify_card(s, "x" * 32, on=FEB).valid
-    assert len(audit(desk, "counter.card_verify")) == 4
+        again = do_print_card(s, desk.officer, done.receipt_number)  # a reprint: same card
+        [card] = s.scalars(select(CounterCard)).all()
+        assert card.number == kpj == again.number and card.payment_id is not None
+        assert again.verification_code == card.verification_code
+    events = audit(desk, "counter.card_print")
+    assert [e.detail and e.detail["number"] for e in events] == [kpj, kpj]
+
+
+def test_verification_shows_a_masked_name_until_the_end_then_not_valid(desk: Desk) -> None:
+    done = enrol(desk)
+    send(desk, done.receipt_number)
+    with transaction(desk.engine) as s:
+        code = do_print_card(s, desk.officer, done.receipt_number).verification_code
+    assert NIK not in code and len(code) >= 32
+    with transaction(desk.engine) as s:
+        valid = do_verify_card(s, code, on=date(2026, 5, 9))
+        assert (valid.valid, valid.state, valid.holder, valid.valid_until) == (
+            True, "valid", "S***g R***i", date(2026, 5, 9))
+        ended = do_verify_card(s, code, on=date(2026, 5, 10))
+        assert (ended.valid, ended.state, ended.holder) == (False, "expired", "S***g R***i")
+        unknown = do_verify_card(s, "x" * 32, on=FEB)
+        assert (unknown.valid, unknown.state, unknown.holder) == (False, "unknown", None)
+    assert len(audit(desk, "counter.card_verify")) == 3
+
+
+def test_a_card_without_a_kpj_never_verifies(desk: Desk) -> None:
+    """Cards printed before BPJS answered (lindung's own ``LDG-`` number) are not valid, even
+    once the membership is confirmed."""
+    done = enrol(desk)
+    send(desk, done.receipt_number)
+    with transaction(desk.engine) as s:
+        membership = s.scalars(select(Membership)).one()
+        s.add(CounterCard(membership_id=membership.id, counter_id=desk.officer.organisation_id,
+                          number=f"LDG-{membership.id:08d}", verification_code="c" * 32,
+                          months=3, start_date=FEB, end_date=date(2026, 5, 9), amount=25_200,
+                          funding_source_code="self", actor="test"))
+    with transaction(desk.engine) as s:
+        old = do_verify_card(s, "c" * 32, on=FEB)
+    assert (old.valid, old.state, old.valid_until) == (False, "unconfirmed", None)
+
+
+@pytest.mark.parametrize(("name", "masked"), [
+    ("Muhammad Sutrisno", "M***d S***o"), ("Sutrisno", "S***o"),
+    ("Siti Al Fatimah", "S***i A* F***h"), ("I Made Oka", "I* M***e O***a"), ("Ni", "N*")])
+def test_names_are_masked_per_word_with_three_stars(name: str, masked: str) -> None:
+    assert mask_name(name) == masked
 
 
 def test_a_counter_under_an_opd_enrols_into_its_pemdas_agreement(desk: Desk) -> None:

@@ -17,13 +17,14 @@ from lindung.enrollment.models import Membership, MembershipEvent
 from lindung.enrollment.queries import worker_profile
 from lindung.errors import Conflict
 from lindung.registry.models import Worker
-from tests.enrollment.test_import import agreement, nik, person, run, write_csv
+from tests.enrollment.test_import import IN_2022, agreement, nik, person, run, write_csv
 from tests.factories import SYSTEM
 
 
 def enrolled(engine: Engine, tmp_path: Path, count: int = 3) -> None:
     agreement(engine)
-    run(engine, write_csv(tmp_path / "r.csv", [person(i) for i in range(1, count + 1)]))
+    run(engine, write_csv(tmp_path / "r.csv", [person(i) for i in range(1, count + 1)]),
+        today=IN_2022)
 
 
 def answer(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:

@@ -31,6 +31,7 @@ from lindung.registry.models import Worker
 from tests import factories
 from tests.enrollment.test_exchange import answer
 from tests.enrollment.test_import import (
+    IN_2022,
     TODAY,
     agreement,
     errors_of,
@@ -96,7 +97,7 @@ def test_an_ended_member_is_proposed_again_and_two_open_periods_cannot_exist(
 ) -> None:
     agreement(engine)
     path = write_csv(tmp_path / "r.csv", [person(1)])
-    run(engine, path)
+    run(engine, path, today=IN_2022)
     first = session.scalar(select(Membership.id))
     assert first is not None
     with transaction(engine) as s:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import polars as pl
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lindung.registry.regions import (
     dotted_code,
@@ -10,6 +12,7 @@ from lindung.registry.regions import (
     load_regions,
     region_name,
     resolve_villages,
+    spelling_key,
 )
 
 
@@ -72,3 +75,40 @@ def test_resolve_villages_per_row() -> None:
         None,
     ]
     assert resolve_villages(pl.Series(["Sukamaju"])).error.to_list() == ["village_ambiguous"]
+
+
+def test_near_misses_are_read_with_a_warning_and_far_ones_get_suggestions() -> None:
+    match = resolve_villages(
+        pl.Series(["Ganjaragung", "IRINGMULYO", "Tejosarie", "Ganjar", "Hadimulyo",
+                   "Desa Metro"]), within="18.72")
+    assert match.code.to_list() == ["18.72.03.1002", "18.72.04.1003", "18.72.04.1002", None,
+                                    None, "18.72.01.1001"]
+    assert match.error.to_list() == ["village_near", "village_near", "village_near",
+                                     "village_unknown", "village_unknown", None]
+    assert match.note[0] == "'Ganjar Agung' (Kecamatan Metro Barat)"
+    assert "Ganjar Agung (Kecamatan Metro Barat)" in match.note[3]
+    assert "Hadimulyo Timur" in match.note[4] and "Hadimulyo Barat" in match.note[4]
+
+
+def test_old_spelling_and_the_district_narrow_the_match() -> None:
+    assert spelling_key("Tjiandjoer") == "cianjur" and spelling_key("Ganjar Agung") == \
+        "ganjaragung"
+    # the district on the row: by name (with "Kec.") or by code
+    match = resolve_villages(pl.Series(["Yosomulyo", "Yosomulyo", "Yosomulyo"]), within="18.72",
+                             districts=pl.Series(["Kec. Metro Pusat", "18.72.01", "Atlantis"]))
+    assert match.code.to_list() == ["18.72.01.1005"] * 3
+    assert match.district_error.to_list() == [None, None, "district_unknown"]
+    # a short name is never guessed: "Metr" is not Metro
+    assert resolve_villages(pl.Series(["Metr"]), within="18.72").code.to_list() == [None]
+
+
+@given(st.sampled_from(["Ganjar Agung", "Iring Mulyo", "Tejo Agung", "Sumbersari Bantul",
+                        "Hadimulyo Timur", "Mulyojati"]),
+       st.sampled_from(["", "-", " "]), st.booleans())
+def test_a_village_written_with_other_spaces_or_case_is_the_same_village(
+        name: str, joiner: str, upper: bool) -> None:
+    written = joiner.join(name.split(" "))
+    written = written.upper() if upper else written.lower()
+    exact = resolve_villages(pl.Series([name]), within="18.72").code[0]
+    match = resolve_villages(pl.Series([written]), within="18.72")
+    assert exact is not None and match.code[0] == exact

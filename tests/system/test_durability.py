@@ -36,7 +36,7 @@ from lindung.accounts.throttle import sign_in_throttle, token_limiter
 from lindung.agreements.models import Agreement
 from lindung.agreements.terms import latest_terms
 from lindung.audit.models import AuditEvent
-from lindung.counter.models import CounterCard
+from lindung.counter.models import CounterPayment
 from lindung.db import make_engine, session_factory
 from lindung.demo_data import DEMO_PASSWORD
 from lindung.enrollment.models import Membership, RosterImport
@@ -196,12 +196,12 @@ def test_counter_enrolment_survives_a_kill(server: LiveServer) -> None:
             "/api/v1/counter-enrolments", json=DRIVER,
             headers={"Authorization": f"Bearer {server.db.counter_token}"}))
     assert done.status_code == 201, done.text
-    number = done.json()["number"]
+    number = done.json()["receipt_number"]
     with stored(url) as s:
-        card = s.scalar(select(CounterCard).where(CounterCard.number == number))
-        assert card is not None
-        membership = s.get(Membership, card.membership_id)
-        assert membership is not None and membership.status == "active"
+        payment = s.scalar(select(CounterPayment).where(CounterPayment.receipt_number == number))
+        assert payment is not None and payment.amount == done.json()["amount"]
+        membership = s.get(Membership, payment.membership_id)
+        assert membership is not None and membership.status == "proposed"
         worker = s.get(Worker, membership.worker_id)
         assert worker is not None and worker.nik == DRIVER_NIK
     assert audit_count(url, "counter.enrol", str(membership.id)) == 1

@@ -34,7 +34,8 @@ def test_settings_show_occupations_and_funding_constraints(
     assert page.status_code == 200
     assert "linmas" in page.text and "Juru Kunci Makam" in page.text
     dbhcht = page.text[page.text.index("DBHCHT"):]
-    assert "tobacco" in dbhcht[:600]          # DBHCHT pays only for tobacco workers
+    # DBHCHT pays only for tobacco workers: the group in words, never its code
+    assert "Tembakau" in dbhcht[:600] and "tobacco" not in dbhcht[:600]
     assert "hanya warga desa PKS" in page.text  # APBDes: only the village's own people
     assert signed_in("opd.satpol").get("/pengaturan").status_code == 403
 

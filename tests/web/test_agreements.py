@@ -71,7 +71,8 @@ def test_admin_creates_and_amends_an_agreement(signed_in: SignedIn, demo_engine:
     assert "Rp16.800" in admin.get("/pks/METRO-2027").text
     amended = admin.post_form("/pks/METRO-2027/addendum", {
         "effective": "2027-03-01", "reason": "tambahan APBD-P", "quota": "150",
-        "programs": ["jkk", "jkm"]}, follow_redirects=False)
+        "programs": ["jkk", "jkm"], "phase_start": "2027-03-01", "phase_quota": "50"},
+        follow_redirects=False)  # the raise brings its phase (docs/decisions/0021)
     assert amended.status_code == 303  # type: ignore[attr-defined]
     detail = admin.get("/pks/METRO-2027").text
     assert "tambahan APBD-P" in detail and "100 → 150" in detail
@@ -176,3 +177,33 @@ def test_api_reads_terms_on_a_day_given_as_iso_text(signed_in: SignedIn) -> None
             refused = branch.get(path, params={"on": bad})
             assert refused.status_code == 422, (path, bad, refused.text)
             assert "tanggal" in refused.text
+
+
+def test_a_quota_raise_adds_its_phase_on_the_page_and_in_the_api(signed_in: SignedIn,
+                                                                  demo_engine: Engine) -> None:
+    """METRO-2026's phases (1.200 + 1.800) take its whole quota: a raise needs a new phase."""
+    admin = signed_in("admin.metro")
+    form = admin.get("/pks/METRO-2026/addendum").text
+    assert 'name="phase_start"' in form and "Tahap baru (untuk tambahan kuota) 3" in form
+    refused = admin.post_form("/pks/METRO-2026/addendum", {
+        "effective": "2026-12-01", "reason": "APBD-P", "quota": "3500"})
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert "Tambahkan tahap baru" in refused.text  # type: ignore[attr-defined]
+    half = admin.post_form("/pks/METRO-2026/addendum", {
+        "effective": "2026-12-01", "reason": "APBD-P", "quota": "3500",
+        "phase_start": "2026-12-01"})
+    assert half.status_code == 422  # type: ignore[attr-defined]
+    assert "tahap baru perlu tanggal mulai dan kuota" in half.text  # type: ignore[attr-defined]
+    done = admin.post_form("/pks/METRO-2026/addendum", {
+        "effective": "2026-12-01", "reason": "APBD-P", "quota": "3500",
+        "phase_start": "2026-12-01", "phase_quota": "500"}, follow_redirects=False)
+    assert done.status_code == 303  # type: ignore[attr-defined]
+    api = admin.post("/api/v1/agreements/METRO-2026/amendments", json={
+        "effective_date": "2026-12-15", "reason": "tahap 4", "quota": 3600,
+        "phases": [{"number": 4, "start_date": "2026-12-15", "quota": 100}]},
+        headers={"X-CSRF-Token": admin.csrf})
+    assert api.status_code == 201, api.text
+    assert api.json()["changes"]["quota"] == [3500, 3600]
+    phases = admin.get("/api/v1/agreements/METRO-2026", params={"on": "2026-12-15"}).json()
+    assert [(p["number"], p["quota"]) for p in phases["phases"]] == [
+        (1, 1200), (2, 1800), (3, 500), (4, 100)]

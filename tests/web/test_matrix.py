@@ -32,12 +32,17 @@ PUBLIC = {
     ("GET", "/bahasa/{lang}"),                        # choosing the language
     ("GET", "/api/v1/openapi.json"),
     ("MOUNT", "/static"),
+    ("GET", "/favicon.ico"),
     ("GET", "/kartu/{code}"),  # the counter's card verification, scanned by anyone holding one
+    # choosing a password after a one-time code: the code's own short session is the credential
+    ("GET", "/masuk/kata-sandi-baru"), ("POST", "/masuk/kata-sandi-baru"),
 }
 SIGNED_IN_ONLY = {
     ("GET", "/"),              # home shows each role only what it may see
     ("POST", "/keluar"),       # signing out
     ("GET", "/api/v1/me"),     # who am I
+    ("GET", "/akun/kata-sandi"), ("POST", "/akun/kata-sandi"),  # one's own password
+    ("POST", "/api/v1/me/password"),
 }
 COUNTER_TOKEN_PERMISSIONS = permissions_for("api_client", ["coverage.check", "counter.enrol"])
 PRINCIPALS = ["anonymous", "counter-token", *(a.username for a in ACCOUNTS)]

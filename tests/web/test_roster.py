@@ -162,3 +162,64 @@ def test_api_dry_run_and_import_answer_like_the_cli(
     missing = admin.post("/api/v1/rosters", data={"agreement": "NOPE"}, files=files,
                          headers=headers)
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "notfound"
+
+
+def test_every_operator_sees_the_occupations_and_downloads_the_template(
+        signed_in: SignedIn, tmp_path: Path) -> None:
+    village = signed_in("desa.metro")
+    page = village.get("/unggah").text
+    assert "Daftar pekerjaan" in page and "Anggota Perlindungan Masyarakat (LINMAS)" in page
+    assert "Masa simpan berkas unggahan" not in page  # the admin's setting
+    template = village.get("/unggah/templat.xlsx?agreement=METRO-2026")
+    assert template.status_code == 200 and template.headers["content-type"] == XLSX
+    sheets = pl.read_excel(io.BytesIO(template.content), sheet_id=0)
+    assert list(sheets) == ["Daftar Peserta", "Petunjuk", "Pekerjaan", "Desa"]
+    assert "Ganjar Agung" in sheets["Desa"]["Desa/Kelurahan"].to_list()
+    assert village.get("/unggah/templat.xlsx?agreement=KIR-LAMTENG-APBD-2026").status_code \
+        == 404
+    api = village.get("/api/v1/rosters/template?agreement=METRO-2026")
+    assert api.status_code == 200 and api.content[:2] == b"PK"
+    assert signed_in("bpjs.metro").get(
+        "/api/v1/rosters/template?agreement=METRO-2026").status_code == 403
+    # the occupation list is open to every signed-in role, the counter's officer too
+    listed = signed_in("loket.kir").get("/api/v1/occupations?per_page=100")
+    assert listed.status_code == 200 and any(
+        o["name"] == "Anggota Perlindungan Masyarakat (LINMAS)" for o in listed.json()["items"])
+
+
+def test_a_saved_upload_leaves_the_disk_and_the_deletion_is_audited(
+        signed_in: SignedIn, demo_engine: Engine, tmp_path: Path, uploads_in_tmp: Path) -> None:
+    admin = signed_in("admin.metro")
+    page = upload(admin, roster_bytes(tmp_path)).text  # type: ignore[attr-defined]
+    assert len(list(uploads_in_tmp.iterdir())) == 1  # kept between "Periksa" and "Simpan"
+    saved = admin.post_form("/unggah/simpan", {"key": key_of(page)})
+    assert "sudah dihapus dari server" in saved.text  # type: ignore[attr-defined]
+    assert list(uploads_in_tmp.iterdir()) == []
+    with session_factory(demo_engine)() as s:
+        detail = s.scalars(select(AuditEvent.detail).where(
+            AuditEvent.action == "roster.upload_delete")).one()
+    assert detail is not None and detail["reason"] == "impor disimpan"
+
+
+def test_the_admin_sets_the_retention_and_old_uploads_go(
+        signed_in: SignedIn, demo_engine: Engine, tmp_path: Path, uploads_in_tmp: Path) -> None:
+    import os
+    import time
+
+    old = uploads_in_tmp / ("o" * 32)
+    old.mkdir(parents=True)
+    (old / "r.csv").write_text("NIK\n", encoding="utf-8")
+    four_days_ago = time.time() - 4 * 24 * 3600
+    os.utime(old, (four_days_ago, four_days_ago))
+    admin = signed_in("admin.metro")
+    assert 'name="days" inputmode="numeric" value="7"' in admin.get("/unggah").text
+    assert admin.post_form("/unggah/retensi", {"days": "0"}).status_code == 422  # type: ignore[attr-defined]
+    done = admin.post_form("/unggah/retensi", {"days": "3"})
+    assert done.status_code == 200 and "Masa simpan berkas unggahan disimpan" in done.text  # type: ignore[attr-defined]
+    assert not old.exists()  # four days old: past three
+    with session_factory(demo_engine)() as s:
+        actions = s.scalars(select(AuditEvent.action).where(
+            AuditEvent.action.like("roster.upload%")).order_by(AuditEvent.id)).all()
+    assert actions == ["roster.upload_retention", "roster.upload_purge"]
+    assert signed_in("opd.satpol").post_form("/unggah/retensi",
+                                             {"days": "30"}).status_code == 403  # type: ignore[attr-defined]

@@ -63,7 +63,16 @@ def _semantic(operation: Any) -> bool:
     driver's enrolment (the NIK must agree with the birth date and sex, the occupation must be
     one the counter offers, the term one the law allows)."""
     return ("multipart/form-data" in str(operation.definition.raw.get("requestBody", ""))
-            or operation.label == "POST /api/v1/counter-enrolments")
+            or operation.label == "POST /api/v1/counter-enrolments"
+            # a correction must differ from what is on file, a phone number's length depends
+            # on its prefix, an occupation must be one of the Pemda's taxonomy
+            or operation.label in ("PATCH /api/v1/workers/{worker_id}",
+                                   "PATCH /api/v1/memberships/{membership_id}")
+            # a role only where such people work, an organisation only at a place its kind
+            # may sit (a village at its own code), a token no wider than its organisation, a
+            # password not common, not the username (NIST 800-63B)
+            or operation.label in ("POST /api/v1/users", "POST /api/v1/organisations",
+                                   "POST /api/v1/tokens", "POST /api/v1/me/password"))
 
 
 def _judge(operation: Any, label: str, headers: dict[str, str], failures: dict[str, str],

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from lindung.db import Base, JSONType, utcnow
 
+SESSION_PURPOSES = ("sign_in", "set_password")
 ROLES = ("pemda_admin", "opd_operator", "village_operator", "bpjs_officer", "counter_officer",
          "auditor", "api_client")
 
@@ -43,6 +44,10 @@ class WebSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    purpose: Mapped[str] = mapped_column(String(20), default="sign_in",
+                                         server_default="sign_in")
+    """``sign_in``: a signed-in browser. ``set_password``: opened by a one-time code, good for
+    nothing but choosing a new password (see :data:`SESSION_PURPOSES`)."""
 
 
 class ApiToken(Base):
@@ -60,3 +65,25 @@ class ApiToken(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Set on a token that was rotated: it keeps working until then (the overlap), no longer."""
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("api_token.id"))
+    """The token this one replaced when it was made by a rotation."""
+
+
+class SignInCode(Base):
+    """A one-time sign-in code an admin made for a new user or a password reset: shown once on
+    the admin's screen, stored as an argon2 hash, good for one sign-in before ``expires_at``;
+    that sign-in can do nothing but set a new password."""
+
+    __tablename__ = "sign_in_code"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """A newer code, a password change or a deactivation cancels a code not used yet."""

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lindung.accounts.crypto import digest
-from lindung.accounts.models import ApiToken, User, WebSession
+from lindung.accounts.models import ApiToken, SignInCode, User, WebSession
 from lindung.db import utcnow
 from lindung.organisations.models import Organisation
 from lindung.organisations.queries import organisations_under, pemda_id_of
@@ -33,17 +33,36 @@ def make_principal(session: Session, kind: str, ident: int, name: str, role: str
                      pemda_id=pemda_id_of(session, org.id))
 
 
+def managed_organisation_ids(session: Session, principal: Principal) -> set[int] | None:
+    """Organisations whose people and places the principal manages (``accounts.manage``):
+    None (all) for the installation; a Pemda admin's own Pemda and everything under it."""
+    principal.require("accounts.manage")
+    if principal.kind == "system":
+        return None
+    if principal.pemda_id is None:
+        return set()
+    return {o.id for o in organisations_under(session, principal.pemda_id)}
+
+
 def principal_of(session: Session, user: User) -> Principal:
     org = session.get(Organisation, user.organisation_id)
     assert org is not None
     return make_principal(session, "user", user.id, user.username, user.role, org)
 
 
+def _organisation_active(session: Session, organisation_id: int) -> bool:
+    org = session.get(Organisation, organisation_id)
+    return org is not None and org.active
+
+
 def user_principal(session: Session, username: str) -> Principal | None:
-    """The principal of an active user by name (the CLI's ``--as``)."""
+    """The principal of an active user of an active organisation by name (the CLI's
+    ``--as``)."""
     user = session.scalar(select(User).where(User.username == username[:60],
                                              User.active.is_(True)))
-    return principal_of(session, user) if user is not None else None
+    if user is None or not _organisation_active(session, user.organisation_id):
+        return None
+    return principal_of(session, user)
 
 
 def session_principal(session: Session,
@@ -51,7 +70,8 @@ def session_principal(session: Session,
     """The signed-in principal for a session cookie, or None when absent or expired."""
     if not secret:
         return None
-    web = session.scalar(select(WebSession).where(WebSession.digest == digest(secret[:200])))
+    web = session.scalar(select(WebSession).where(WebSession.digest == digest(secret[:200]),
+                                                  WebSession.purpose == "sign_in"))
     if web is None:
         return None
     expires = web.expires_at if web.expires_at.tzinfo else web.expires_at.replace(
@@ -59,9 +79,25 @@ def session_principal(session: Session,
     if expires < utcnow():
         return None
     user = session.get(User, web.user_id)
-    if user is None or not user.active:
+    if user is None or not user.active or not _organisation_active(session, user.organisation_id):
         return None
     return principal_of(session, user), web
+
+
+def password_session(session: Session, secret: str | None,
+                     now: datetime | None = None) -> WebSession | None:
+    """The live ``set_password`` session of a cookie: opened by a one-time code, good only for
+    choosing a new password (``accounts.actions.do_choose_password``)."""
+    if not secret:
+        return None
+    now = now or utcnow()
+    web = session.scalar(select(WebSession).where(WebSession.digest == digest(secret[:200]),
+                                                  WebSession.purpose == "set_password"))
+    if web is None:
+        return None
+    expires = web.expires_at if web.expires_at.tzinfo else web.expires_at.replace(
+        tzinfo=now.tzinfo)
+    return web if expires > now else None
 
 
 _token_cache: dict[str, tuple[float, Principal, ApiToken]] = {}
@@ -93,12 +129,14 @@ def token_principal(session: Session, secret: str | None) -> tuple[Principal, Ap
         return hit
     key = digest(secret[:200])
     now = time.monotonic()
-    token = session.scalar(select(ApiToken).where(ApiToken.digest == key,
-                                                  ApiToken.revoked_at.is_(None)))
+    token = session.scalar(select(ApiToken).where(
+        ApiToken.digest == key, ApiToken.revoked_at.is_(None),
+        ApiToken.expires_at.is_(None) | (ApiToken.expires_at > utcnow())))
     if token is None:
         return None
     org = session.get(Organisation, token.organisation_id)
-    assert org is not None
+    if org is None or not org.active:
+        return None
     principal = make_principal(session, "token", token.id, f"{token.prefix}…({token.name})",
                                "api_client", org, token.permissions)
     session.expunge(token)
@@ -119,6 +157,18 @@ class TokenView:
     created_by: str
     created_at: datetime
     revoked_at: datetime | None
+    expires_at: datetime | None = None
+    """A rotated token: when its overlap ends."""
+
+    @property
+    def live(self) -> bool:
+        if self.revoked_at is not None:
+            return False
+        if self.expires_at is None:
+            return True
+        ends = self.expires_at if self.expires_at.tzinfo else self.expires_at.replace(
+            tzinfo=utcnow().tzinfo)
+        return ends > utcnow()
 
 
 def token_organisations(session: Session, principal: Principal) -> list[Organisation]:
@@ -137,5 +187,41 @@ def list_tokens(session: Session, principal: Principal) -> list[TokenView]:
                       organisation_code=organisations[t.organisation_id].code,
                       organisation_name=organisations[t.organisation_id].name,
                       permissions=list(t.permissions), rate_per_minute=t.rate_per_minute,
-                      created_by=t.created_by, created_at=t.created_at, revoked_at=t.revoked_at)
+                      created_by=t.created_by, created_at=t.created_at, revoked_at=t.revoked_at,
+                      expires_at=t.expires_at)
             for t in tokens]
+
+
+@dataclass(frozen=True)
+class UserView:
+    username: str
+    display_name: str
+    role: str
+    organisation_code: str
+    organisation_name: str
+    active: bool
+    has_password: bool
+    code_expires_at: datetime | None
+    """When the user's unused one-time code expires (None: there is none)."""
+    created_at: datetime
+
+
+def list_users(session: Session, principal: Principal) -> list[UserView]:
+    """The accounts the principal manages (``accounts.manage``): all for the installation, a
+    Pemda admin's own Pemda and the organisations under it; by organisation, then name."""
+    scope = managed_organisation_ids(session, principal)
+    query = select(User, Organisation).join(Organisation,
+                                            Organisation.id == User.organisation_id)
+    if scope is not None:
+        query = query.where(User.organisation_id.in_(scope))
+    now = utcnow()
+    codes = {row[0]: row[1] for row in session.execute(
+        select(SignInCode.user_id, SignInCode.expires_at).where(
+            SignInCode.used_at.is_(None), SignInCode.cancelled_at.is_(None),
+            SignInCode.expires_at > now))}
+    rows = [(row[0], row[1]) for row in session.execute(
+        query.order_by(Organisation.code, User.username))]
+    return [UserView(username=u.username, display_name=u.display_name, role=u.role,
+                     organisation_code=o.code, organisation_name=o.name, active=u.active,
+                     has_password=u.password_hash != "!", code_expires_at=codes.get(u.id),
+                     created_at=u.created_at) for u, o in rows]

@@ -6,11 +6,11 @@ and the reference data, writes the rows and the audit event in the caller's tran
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
+from babel.dates import format_date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,10 +24,11 @@ from lindung.agreements.models import (
 )
 from lindung.agreements.queries import (
     agreement_for,
-    budget_of,
     organisation_codes,
+    remaining_cost,
 )
 from lindung.agreements.terms import (
+    START_RULES,
     TERM_FIELDS,
     TERM_LABELS,
     contribution_inputs,
@@ -45,9 +46,14 @@ from lindung.rules import InvalidContribution, contribution
 from lindung.rules.contributions import PROGRAMMES, SEGMENTS
 from lindung.text import clean_code, clean_text, required_text
 
-MemberCount = Callable[[Session, Agreement, int | None], int]
-"""Open memberships of an agreement (of one phase when the number is given): enrollment's
-``open_members``, passed in because agreements sit below enrollment."""
+
+class MemberCount(Protocol):
+    """Open memberships of an agreement (of one phase when the number is given; with ``on``,
+    those not ended before that day): enrollment's ``open_members``, passed in because
+    agreements sit below enrollment."""
+
+    def __call__(self, session: Session, agreement: Agreement,
+                 phase_number: int | None = None, *, on: date | None = None) -> int: ...
 
 SELF = "self"
 """The payer code meaning the worker pays himself."""
@@ -121,6 +127,8 @@ def _check_terms(session: Session, agreement: Agreement, terms: AgreementTerms) 
                                ("wage", "upah", terms.wage)):
         if value is not None and not 0 <= value <= MAX_RUPIAH:
             raise InvalidInput(f"{label} harus Rp0 sampai {format_rupiah(MAX_RUPIAH)}", name)
+    if terms.start_rule is not None and terms.start_rule not in START_RULES:
+        raise InvalidInput("mulai kepesertaan harus 'usulan' atau 'tahap'", "start_rule")
     if terms.risk_class is not None and not 1 <= terms.risk_class <= 5:
         raise InvalidInput("kelas risiko JKK harus 1 sampai 5", "risk_class")
     if terms.contract_months is not None and not 1 <= terms.contract_months <= 120:
@@ -230,8 +238,13 @@ def do_create_agreement(
     return agreement
 
 
-AMENDABLE = (*TERM_FIELDS, "number", "title")
-"""What an addendum may change: every term, and the agreement's number and title."""
+AMENDABLE = (*TERM_FIELDS, "number", "title", "phases")
+"""What an addendum may change: every term, the agreement's number and title, and new phases
+(``phases``: a list of :class:`PhaseTerms`, added; a phase already recorded is not edited)."""
+
+COST_TERMS = frozenset(TERM_FIELDS) - {"payer", "quota", "start_rule"}
+"""Terms whose change can change what a member costs (the budget guard runs when one of them
+changes)."""
 
 
 def do_amend_agreement(session: Session, principal: Principal, code: str,
@@ -242,8 +255,10 @@ def do_amend_agreement(session: Session, principal: Principal, code: str,
     ``payer`` ...); unchanged terms carry over.
 
     Refused, with the figures: a quota below the members enrolled or below the sum of the
-    phases; a budget ceiling below what the members enrolled cost; an effective date before the
-    latest period (an amendment already scheduled) begins.
+    phases; a quota raised on an agreement with phases without phases for the increase (new
+    members always join a phase); a budget ceiling below what the members open on the
+    effective date cost for the months that remain; an effective date before the latest period
+    (an amendment already scheduled) begins. Nothing it says applies before ``effective``.
     """
     agreement = agreement_for(session, principal, code, write=True)
     unknown = sorted(set(changes) - set(AMENDABLE))
@@ -269,7 +284,7 @@ def do_amend_agreement(session: Session, principal: Principal, code: str,
         if name in ("number", "title"):
             descriptive[name] = clean_text(value, label=f"{name} PKS", field=name,
                                            max_length=120 if name == "number" else 250)
-        elif name == "payer":
+        elif name in ("payer", "phases"):
             continue
         elif name == "programs":
             new.programs = ",".join(value) if isinstance(value, list | tuple) else str(value)
@@ -283,10 +298,16 @@ def do_amend_agreement(session: Session, principal: Principal, code: str,
     if "payer" in changes or "funded_by" in changes:
         new.payer_id = _payer_id(session, agreement, changes.get("payer"),
                                  new.funding_source_code)
-    _guard_members(session, agreement, new, members)
+    added = _new_phases(agreement, new, effective, changes.get("phases"))
+    _guard_members(session, agreement, latest, new, effective=effective, added=added,
+                   members=members, cost_changed=bool(COST_TERMS & set(changes)))
     codes.update(organisation_codes(session, {new.payer_id}))
     after = _terms_dict(new, codes)
     diff = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if added:
+        phases_before = [_phase_dict(p.number, p.start_date, p.quota) for p in agreement.phases]
+        diff["phases"] = [phases_before, phases_before + [
+            _phase_dict(p.number, p.start_date, p.quota) for p in added]]
     for name, value in descriptive.items():
         if getattr(agreement, name) != value:
             diff[name] = [getattr(agreement, name), value]
@@ -302,6 +323,9 @@ def do_amend_agreement(session: Session, principal: Principal, code: str,
     latest.valid_to = effective - timedelta(days=1)  # closed; superseded when not yet begun
     new.amendment_id = amendment.id
     agreement.periods.append(new)
+    for phase in added:
+        agreement.phases.append(AgreementPhase(number=phase.number,
+                                               start_date=phase.start_date, quota=phase.quota))
     session.flush()
     record(session, actor=principal.actor, action="agreement.amend", entity="agreement",
            entity_id=code, pemda_id=agreement.pemda_id,
@@ -310,23 +334,95 @@ def do_amend_agreement(session: Session, principal: Principal, code: str,
     return amendment
 
 
-def _guard_members(session: Session, agreement: Agreement, terms: AgreementTerms,
-                   members: MemberCount) -> None:
-    """New terms must still hold the members enrolled: quota and budget."""
-    enrolled = members(session, agreement, None)
-    if terms.quota < enrolled:
-        raise Conflict(f"kuota baru ({format_number(terms.quota)}) lebih kecil dari jumlah "
-                       f"peserta yang sudah terdaftar ({format_number(enrolled)})")
-    phased = sum(p.quota for p in agreement.phases)
-    if agreement.phases and terms.quota < phased:
-        raise Conflict(f"kuota baru ({format_number(terms.quota)}) lebih kecil dari jumlah "
-                       f"kuota tahap ({format_number(phased)}); ubah dulu kuota tahapnya")
-    if terms.budget_ceiling is not None and enrolled:
-        cost = budget_of(agreement, terms, enrolled).period_at_members
-        if terms.budget_ceiling < cost:
-            raise Conflict(f"pagu baru ({format_rupiah(terms.budget_ceiling)}) lebih kecil dari "
-                           f"iuran {format_number(enrolled)} peserta yang sudah terdaftar "
-                           f"({format_rupiah(cost)})")
+def _phase_dict(number: int, start: date, quota: int) -> dict[str, Any]:
+    return {"number": number, "start_date": start.isoformat(), "quota": quota}
+
+
+def _month_year(day: date) -> str:
+    return str(format_date(day, "MMMM y", locale="id_ID"))
+
+
+def _new_phases(agreement: Agreement, terms: AgreementTerms, effective: date,
+                value: Any) -> list[PhaseTerms]:
+    """Phases an amendment adds. Phases are not dated terms, so an amendment never edits one
+    already recorded (that would change today's room even for an amendment effective next
+    year); it adds phases that begin on or after its effective date and after the last phase,
+    so the import reaches them only from their start (docs/decisions/0021)."""
+    if value in (None, [], ()):
+        return []
+    if not isinstance(value, list | tuple) or len(value) > MAX_PHASE or \
+            not all(isinstance(p, PhaseTerms) for p in value):
+        raise InvalidInput("tahap baru harus berupa daftar tahap (nomor, tanggal mulai, kuota)",
+                           "phases")
+    known = list(agreement.phases)
+    added: list[PhaseTerms] = []
+    for phase in sorted(value, key=lambda p: p.number):
+        if any(p.number == phase.number for p in known):
+            raise InvalidInput(f"tahap {phase.number} sudah ada: addendum tidak mengubah tahap "
+                               "yang sudah tercatat, tetapi dapat menambah tahap baru", "phases")
+        last = max(known, key=lambda p: p.number, default=None)
+        if last is not None and phase.number < last.number:
+            raise InvalidInput(f"tahap baru harus bernomor setelah tahap {last.number}",
+                               "phases")
+        if phase.start_date < effective:
+            raise InvalidInput(f"tahap {phase.number} harus mulai pada atau setelah tanggal "
+                               f"berlaku addendum ({format_date_id(effective)})", "phases")
+        if last is not None and phase.start_date < last.start_date:
+            raise InvalidInput(f"tahap {phase.number} harus mulai pada atau setelah tahap "
+                               f"{last.number} ({format_date_id(last.start_date)})", "phases")
+        _check_phase(terms, [*known], phase)
+        known.append(AgreementPhase(number=phase.number, start_date=phase.start_date,
+                                    quota=phase.quota))
+        added.append(phase)
+    return added
+
+
+def _guard_members(session: Session, agreement: Agreement, old: AgreementTerms,
+                   new: AgreementTerms, *, effective: date, added: list[PhaseTerms],
+                   members: MemberCount, cost_changed: bool) -> None:
+    """New terms must still hold the members enrolled (quota, phases) and pay for those open on
+    the effective date (budget ceiling); each refusal gives the figures."""
+    enrolled = members(session, agreement)
+    if new.quota < enrolled:
+        raise Conflict(f"Kuota {format_number(new.quota)} lebih kecil dari jumlah peserta "
+                       f"terdaftar {format_number(enrolled)} (diusulkan, dikirim ke BPJS atau "
+                       "aktif): kuota tidak dapat diturunkan di bawah jumlah itu")
+    phases = [*((p.number, p.quota) for p in agreement.phases),
+              *((p.number, p.quota) for p in added)]
+    phased = sum(quota for _, quota in phases)
+    listing = ", ".join(f"tahap {n} {format_number(q)}" for n, q in phases)
+    if phases and new.quota < phased:
+        raise Conflict(f"Kuota {format_number(new.quota)} lebih kecil dari jumlah kuota tahap "
+                       f"{format_number(phased)} ({listing}): tahap yang sudah tercatat tidak "
+                       "dapat dikurangi dengan addendum")
+    before_phased = sum(p.quota for p in agreement.phases)
+    if agreement.phases and new.quota > old.quota and \
+            new.quota - phased > old.quota - before_phased:
+        extra = (new.quota - phased) - (old.quota - before_phased)
+        raise Conflict(f"Kuota naik dari {format_number(old.quota)} menjadi "
+                       f"{format_number(new.quota)}, tetapi jumlah kuota tahap tetap "
+                       f"{format_number(phased)} ({listing}): peserta baru selalu masuk ke "
+                       f"sebuah tahap, jadi tambahan {format_number(extra)} tidak dapat dipakai. "
+                       "Tambahkan tahap baru untuk tambahan itu dalam addendum yang sama, "
+                       f"mulai pada atau setelah {format_date_id(effective)}")
+    if new.budget_ceiling is None or not cost_changed:
+        return
+    current = members(session, agreement, on=effective)
+    if not current:
+        return
+    try:
+        cost = remaining_cost(agreement, new, effective)
+    except InvalidContribution as exc:
+        raise InvalidInput("; ".join(e.message_id for e in exc.errors), "budget") from exc
+    total = current * cost.per_member
+    if new.budget_ceiling < total:
+        span = (_month_year(cost.months[0]) if len(cost.months) == 1 else
+                f"{_month_year(cost.months[0])} sampai {_month_year(cost.months[-1])}")
+        raise Conflict(f"Pagu {format_rupiah(new.budget_ceiling)} lebih kecil dari biaya "
+                       f"{format_number(current)} peserta saat ini {format_rupiah(total)} "
+                       f"({len(cost.months)} bulan tersisa, {span}, "
+                       f"{format_rupiah(cost.per_member)} per peserta): naikkan pagu atau "
+                       "akhiri dulu kepesertaan yang tidak lagi dibiayai")
 
 
 def do_add_phase(session: Session, principal: Principal, code: str,

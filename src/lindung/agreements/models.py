@@ -96,6 +96,9 @@ class AgreementTerms(Base):
     budget_ceiling: Mapped[int | None] = mapped_column(BigInteger)
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
+    start_rule: Mapped[str] = mapped_column(String(10), default="usulan",
+                                            server_default="usulan")
+    """From when a member proposed under these terms is covered: ``terms.START_RULES``."""
     agreement: Mapped[Agreement] = relationship(back_populates="periods")
 
     @property

@@ -7,6 +7,7 @@ disclosed); a missing permission is Forbidden.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -188,23 +189,67 @@ def member_cost(agreement: Agreement, terms: AgreementTerms) -> list[int]:
     return priced
 
 
-def budget_of(agreement: Agreement, terms: AgreementTerms, members: int) -> Budget:
+MemberSpan = tuple[date, date | None, int]
+"""(start date, end date or None, how many members) of the members an agreement holds."""
+
+
+def budget_of(agreement: Agreement, terms: AgreementTerms,
+              spans: Sequence[MemberSpan]) -> Budget:
     """Contribution per member per month (``lindung.rules.contribution``) and the budget at the
-    quota and at ``members`` under ``terms`` (the terms in force on the day of interest)."""
+    quota and for the members held, under ``terms`` (the terms in force on the day of interest).
+    A member costs the months from the month of his own start date (the later of the phase start
+    and the day proposed, docs/decisions/0022) to the month of his end date, not the whole
+    period (docs/decisions/0003: a month counts whole)."""
     months = months_of(terms)
+    members = sum(count for _, _, count in spans)
     try:
         first = contribution(agreement.segment, months[0], **contribution_inputs(
             agreement.segment, terms, months[0])) if months else None
-        period = sum(member_cost(agreement, terms))
+        per_month = member_cost(agreement, terms)
     except InvalidContribution as exc:
         return Budget(None, len(months), 0, 0, 0, 0, 0, members, terms.budget_ceiling,
                       error="; ".join(e.message_id for e in exc.errors))
+    period = sum(per_month)
+    at_members = 0
+    for start, end, count in spans:
+        held = sum(cost for month, cost in zip(months, per_month, strict=True)
+                   if month >= start.replace(day=1) and (end is None or month <= end))
+        at_members += held * count
     monthly = first.total if first else 0
     return Budget(
         per_member=first, months=len(months), per_member_period=period,
         monthly_at_quota=monthly * terms.quota, annual_at_quota=monthly * terms.quota * 12,
-        period_at_quota=period * terms.quota, period_at_members=period * members,
+        period_at_quota=period * terms.quota, period_at_members=at_members,
         members=members, ceiling=terms.budget_ceiling)
+
+
+@dataclass(frozen=True)
+class RemainingCost:
+    """What one member costs from an amendment's effective date to the end of its terms: the
+    months counted (first days) and the contribution of each, in integer rupiah."""
+
+    months: list[date]
+    per_month: list[int]
+
+    @property
+    def per_member(self) -> int:
+        return sum(self.per_month)
+
+
+def remaining_cost(agreement: Agreement, new: AgreementTerms, effective: date) -> RemainingCost:
+    """One member's contribution for every month from the month of ``effective`` to the end of
+    ``new`` (terms that take effect on ``effective`` and are not yet stored): a month whose first
+    day is on or after ``effective`` is priced under ``new``, an earlier one (the effective
+    month, when the amendment starts mid-month) under the terms in force on its first day
+    (docs/decisions/0003). InvalidContribution when a month cannot be priced."""
+    first = max(effective, new.start_date).replace(day=1)
+    months = [m for m in months_of(new) if m >= first]
+    priced = []
+    for month in months:
+        terms = new if month >= effective else agreement_terms_on(agreement, month)
+        priced.append(contribution(agreement.segment, month, **contribution_inputs(
+            agreement.segment, terms, month)).total)
+    return RemainingCost(months, priced)
 
 
 def agreements_of_pemda(session: Session, pemda_id: int) -> list[Agreement]:

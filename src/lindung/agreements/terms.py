@@ -21,7 +21,7 @@ TERM_FIELDS = {
     "programs": "programs", "funded_by": "funding_source_code", "income": "declared_income",
     "wage": "wage", "risk_class": "risk_class", "contract_months": "contract_months",
     "quota": "quota", "budget": "budget_ceiling", "payer": "payer_id", "start": "start_date",
-    "end": "end_date",
+    "end": "end_date", "start_rule": "start_rule",
 }
 """Each term by the name the CLI and the API use (``lindung agreements create`` options) ->
 its column in :class:`AgreementTerms`."""
@@ -31,8 +31,28 @@ TERM_LABELS = {
     "income": "penghasilan", "wage": "upah", "risk_class": "kelas risiko JKK",
     "contract_months": "lama kontrak (bulan)", "quota": "kuota", "budget": "pagu anggaran",
     "payer": "pembayar", "start": "tanggal mulai", "end": "tanggal akhir",
+    "start_rule": "mulai kepesertaan",
 }
 """The terms in words, for pages and refusals."""
+
+
+START_RULES = {
+    "usulan": "sejak diusulkan, tidak sebelum tahap dimulai",
+    "tahap": "sejak tahap dimulai",
+}
+"""How an agreement says from when a member is covered (docs/decisions: member start date):
+``usulan``, the default, the later of the phase start and the day the member is proposed (a
+member proposed on 29 November is not covered, nor billed, from 1 July); ``tahap``, from the
+phase start (or the agreement's start) even when proposed later, as a PKS may sign it."""
+
+
+def member_start(terms: AgreementTerms, phase_start: date, proposed_on: date) -> date:
+    """The day a member proposed on ``proposed_on`` into a phase starting ``phase_start`` is
+    covered from, under ``terms`` (:data:`START_RULES`). A roster entered after the agreement
+    ended records the past: its members are covered from the phase start, as signed."""
+    if terms.start_rule == "tahap" or proposed_on <= phase_start or proposed_on > terms.end_date:
+        return phase_start
+    return proposed_on
 
 
 def in_force_periods(agreement: Agreement) -> list[AgreementTerms]:

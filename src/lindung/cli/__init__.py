@@ -19,6 +19,8 @@ from lindung.cli.common import CommandError, console
 from lindung.cli.db import db_app
 from lindung.cli.roster import roster_app
 from lindung.cli.rules import rules_app
+from lindung.cli.simulator import simulator_app
+from lindung.cli.uploads import purge_now, uploads_app
 from lindung.cli.workers import occupations_app, workers_app
 from lindung.errors import DATABASE_BUSY, DATABASE_CONFLICT, LindungError
 
@@ -32,8 +34,9 @@ app.add_typer(rules_app, name="rules")
 app.add_typer(audit_app, name="audit")
 for sub, name in ((db_app, "db"), (agreements_app, "agreements"), (roster_app, "roster"),
                   (workers_app, "workers"), (occupations_app, "occupations"),
-                  (accounts_app, "accounts")):
+                  (accounts_app, "accounts"), (simulator_app, "simulator")):
     app.add_typer(sub, name=name)
+app.add_typer(uploads_app, name="uploads")
 
 
 @app.command("demo")
@@ -70,6 +73,10 @@ def serve_command(
     from lindung.logs import logging_config
     from lindung.web.app import create_app
 
+    # Uploaded rosters (full NIKs) past their retention go before anything is served.
+    deleted, _kept, days = purge_now()
+    if deleted:
+        typer.echo(f"{deleted} berkas unggahan lebih lama dari {days} hari dihapus")
     typer.echo(f"lindung melayani http://{host}:{port} (OpenAPI: /api/v1/openapi.json)")
     uvicorn.run(create_app(secure_cookies=secure_cookies), host=host, port=port,
                 log_config=logging_config(), log_level="warning", access_log=False)

@@ -72,6 +72,47 @@ def workers_show(
     console.print(table)
 
 
+@workers_app.command("export")
+def workers_export(
+    out: Annotated[str, typer.Argument(help="berkas XLSX yang ditulis")],
+    agreement: Annotated[str, typer.Option(help="kode PKS")] = "",
+    status: Annotated[str, typer.Option(
+        help="proposed, submitted, active, rejected (ditolak BPJS) atau ended")] = "",
+    village: Annotated[str, typer.Option(help="kode desa/kelurahan, 18.72.01.1001")] = "",
+    occupation: Annotated[str, typer.Option(help="kode pekerjaan")] = "",
+    as_user: AsOption = None,
+) -> None:
+    """Daftar peserta (di wilayah kewenangan) sebagai XLSX: NIK tersamar, status dan pekerjaan
+    dalam kata; dicatat di log audit."""
+    from pathlib import Path
+
+    from lindung.db import transaction
+    from lindung.enrollment.corrections import do_export_members
+    from lindung.enrollment.queries import MemberFilter
+
+    wanted = MemberFilter(agreement=agreement, status=status, village=village,
+                          occupation=occupation)
+    with transaction() as session:
+        count = do_export_members(session, acting(session, as_user), wanted, Path(out))
+    console.print(f"{count} peserta ditulis ke {out}")
+
+
+@workers_app.command("resubmit")
+def workers_resubmit(
+    ids: Annotated[list[int], typer.Argument(help="id kepesertaan yang ditolak BPJS")],
+    as_user: AsOption = None,
+) -> None:
+    """Usulkan ulang peserta yang ditolak BPJS (semua atau tidak sama sekali)."""
+    from lindung.db import transaction
+    from lindung.enrollment.corrections import do_resubmit_members
+
+    with transaction() as session:
+        made = do_resubmit_members(session, acting(session, as_user), ids)
+        new_ids = [m.id for m in made]
+    console.print(f"{len(new_ids)} peserta diusulkan ulang: kepesertaan baru "
+                  f"{', '.join(str(i) for i in new_ids)}")
+
+
 @occupations_app.command("list")
 def occupations_list(as_user: AsOption = None, as_json: JsonOption = False) -> None:
     """Daftar pekerjaan dengan segmen dan kelas risiko bawaannya."""

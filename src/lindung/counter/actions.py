@@ -1,5 +1,12 @@
 """A service counter (the KIR desk of a Dinas Perhubungan): a coverage check, the enrolment of
-a driver during the visit, printing the card, and the public verification of a printed card.
+a driver during the visit with the payment taken at the desk and its registration receipt, the
+sending of the proposal to the BPJS branch, printing the card once the branch has given a KPJ,
+and the public verification of a printed card.
+
+A counter enrolment is a proposal like a roster row (``proposed``, with its history; it goes to
+the branch in the submission file or through the branch's partner API). The driver takes home a
+receipt ("bukti pendaftaran") saying what was paid and that coverage starts when BPJS confirms;
+the card is printed only with the KPJ BPJS assigned, never with a number of ours.
 
 Every check of permission and scope is made here, and every call is audited with the NIK
 masked. A refused call (invalid input, already covered) is audited in a transaction of its own,
@@ -11,7 +18,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -21,21 +28,36 @@ from lindung import clock
 from lindung.agreements.models import Agreement, FundingSource
 from lindung.agreements.terms import agreement_terms_on
 from lindung.audit.service import record
-from lindung.counter.models import CounterCard
+from lindung.counter.models import CounterCard, CounterPayment
 from lindung.counter.queries import (
+    PENDING_STATUSES,
     TRANSPORT_GROUP,
     advance_terms,
     counter_agreement,
     counter_of,
-    membership_number,
+    lock_counter,
+    mask_name,
+    next_receipt_sequence,
+    payment_at,
+    pending_on,
+    receipt_number,
     transport_occupations,
 )
 from lindung.db import column_length, session_factory
-from lindung.enrollment.actions import PersonIn, do_enrol_person, lock_agreement
+from lindung.enrollment.actions import (
+    PersonIn,
+    apply_answer,
+    branch_code_of,
+    do_enrol_person,
+    lock_agreement,
+    submit_through,
+)
+from lindung.enrollment.connector import BranchConnector, connector_for
 from lindung.enrollment.models import Membership
 from lindung.enrollment.queries import covering_memberships, open_members, open_memberships_of
 from lindung.errors import Conflict, InvalidInput, LindungError, NotFound
 from lindung.formatting import format_date_id
+from lindung.organisations.models import Organisation
 from lindung.organisations.queries import pemda_id_of
 from lindung.principal import Principal
 from lindung.registry.models import Worker
@@ -62,18 +84,22 @@ class CounterRefusal(Conflict):
 
 @dataclass(frozen=True)
 class Coverage:
-    """The whole answer of a coverage check: nothing else about the person, known or not."""
+    """The whole answer of a coverage check: nothing else about the person, known or not.
+    ``pending`` (shown at the desk, not in the API): a proposal waiting for the branch."""
 
     covered: bool
     valid_until: date | None
     programmes: list[str]
+    pending: bool = False
 
 
 @dataclass(frozen=True)
 class Enrolment:
-    """What the counter needs to hand over: the card's data and the amount to collect."""
+    """What the counter hands over after an enrolment: the receipt's data. Not covered yet:
+    ``status`` is ``proposed`` until the branch answers."""
 
-    number: str
+    receipt_number: str
+    status: str
     kpj: str | None
     name: str
     nik_masked: str
@@ -85,16 +111,41 @@ class Enrolment:
     agreement_code: str
     amount: int
     monthly: list[tuple[date, int]] = field(default_factory=list)
-    verification_code: str = ""
     renewal: bool = False
 
 
 @dataclass(frozen=True)
+class Receipt:
+    """A registration receipt ("bukti pendaftaran") and where its proposal stands."""
+
+    receipt_number: str
+    counter_name: str
+    received_at: datetime
+    received_by: str
+    name: str
+    nik_masked: str
+    programmes: list[str]
+    valid_from: date
+    valid_until: date
+    months: int
+    funded_by: str
+    amount: int
+    status: str
+    kpj: str | None
+    reason: str | None
+    can_send: bool = False
+    """The branch answers at once (a partner API): the officer may send it now."""
+
+
+@dataclass(frozen=True)
 class CardStatus:
-    """What the public verification page may show: valid or not, and until when."""
+    """What the public verification page may show: the state in words (``valid``,
+    ``expired``, ``unconfirmed``, ``unknown``), the holder's name masked, until when."""
 
     valid: bool
     valid_until: date | None
+    state: str = "unknown"
+    holder: str | None = None
 
 
 def _audit_refusal(session: Session, **event: Any) -> None:
@@ -118,23 +169,26 @@ def _nik_format(session: Session, principal: Principal, nik: str, action: str) -
 def do_check_coverage(session: Session, principal: Principal, nik: str,
                       on: date | None = None) -> Coverage:
     """Is the person with this NIK covered on ``on`` (default today)? Covered means a membership
-    that covers the day (:meth:`Membership.covered_on`). An unknown NIK, and a 16-digit number
-    that cannot be a NIK, answer not covered, exactly as a known person without cover: the
-    answer tells nothing else. Only a value that is not 16 digits at all is refused
-    (InvalidInput, NIK not repeated). Audited either way (a read that writes its audit event).
+    confirmed by BPJS (active, with its KPJ) that covers the day (:meth:`Membership.covered_on`);
+    a proposal waiting for the branch answers not covered (``pending``: "menunggu konfirmasi
+    BPJS", nothing about the record). An unknown NIK, and a 16-digit number that cannot be a
+    NIK, answer not covered, exactly as a known person without cover: the answer tells nothing
+    else. Only a value that is not 16 digits at all is refused (InvalidInput, NIK not
+    repeated). Audited either way (a read that writes its audit event).
     """
     principal.require("coverage.check")
     value = _nik_format(session, principal, nik, "coverage.check")
     day = on or clock.today()
-    found = covering_memberships(session, value, day)
+    found = [m for m in covering_memberships(session, value, day) if m.kpj]
     programmes = sorted({p for m in found for p in m.program_list})
     ends = [m.end_date for m in found if m.end_date is not None]
     valid_until = max(ends) if ends and len(ends) == len(found) else None
     covered = bool(found)
+    pending = not covered and pending_on(session, value, day)
     record(session, actor=principal.actor, action="coverage.check", entity="worker",
            pemda_id=principal.pemda_id, detail={"nik": mask_nik(value), "on": day,
-                                                "covered": covered})
-    return Coverage(covered, valid_until, programmes)
+                                                "covered": covered, "pending": pending})
+    return Coverage(covered, valid_until, programmes, pending)
 
 
 # --- enrolment ---------------------------------------------------------------------------------
@@ -176,8 +230,11 @@ def do_enrol_driver(session: Session, principal: Principal, *, nik: str, name: s
                     declared_income: int, months: int, funded_by: str,
                     today: date | None = None) -> Enrolment:
     """Enrol a driver at the counter for ``months`` paid months from today, under the agreement
-    the counter is assigned to for ``funded_by`` (:func:`counter_agreement`), with a card to
-    print.
+    the counter is assigned to for ``funded_by`` (:func:`counter_agreement`): the membership is
+    *proposed* (covered once the branch accepts it), the payment taken at the desk is recorded
+    with its receipt number (:class:`CounterPayment`), and the receipt is what the driver takes
+    home (:func:`do_print_receipt`); the card comes with the KPJ (:func:`do_send_enrolment`,
+    :func:`do_print_card`).
 
     Refused (nothing written, the refusal audited): a driver covered today (or already proposed
     to BPJS) for one of the same programmes, saying until when; a term not in
@@ -277,32 +334,137 @@ def _enrol(session: Session, principal: Principal, counter_id: int, nik: str, *,
 
     # --- writes --------------------------------------------------------------------------------
     amount = sum(a for _m, a in monthly)
+    lock_counter(session, counter.id)
+    sequence = next_receipt_sequence(session, counter.id)
+    number = receipt_number(day.year, sequence)
     detail = {"start_date": start.isoformat(), "end_date": end.isoformat(), "months": months,
-              "amount": amount, "counter": counter.code}
+              "amount": amount, "counter": counter.code, "receipt": number}
     enrolled = do_enrol_person(
         session, principal, agreement, person, occupation_code=job.code, group=counter,
         declared_income=declared_income, start=start, end=end,
-        reason=f"{'perpanjangan' if renewing else 'pendaftaran'} di {counter.name}",
-        detail=detail)
-    number = membership_number(enrolled.membership.id)
-    card = CounterCard(membership_id=enrolled.membership.id, counter_id=counter.id,
-                       number=number, verification_code=secrets.token_urlsafe(24),
-                       months=months, start_date=start, end_date=end, amount=amount,
-                       funding_source_code=enrolled.membership.funding_source_code,
-                       actor=principal.actor)
-    session.add(card)
+        reason=f"{'perpanjangan' if renewing else 'pendaftaran'} di {counter.name}, "
+               f"bukti {number}", detail=detail)
+    payment = CounterPayment(counter_id=counter.id, membership_id=enrolled.membership.id,
+                             sequence=sequence, receipt_number=number, amount=amount,
+                             months=months, start_date=start, end_date=end,
+                             funding_source_code=enrolled.membership.funding_source_code,
+                             received_by=principal.actor)
+    session.add(payment)
     session.flush()
     record(session, actor=principal.actor, action="counter.enrol", entity="membership",
            entity_id=enrolled.membership.id, pemda_id=agreement.pemda_id,
-           after={**detail, "number": number, "agreement": agreement.code,
+           after={**detail, "agreement": agreement.code, "status": "proposed",
                   "nik": mask_nik(nik), "funded_by": enrolled.membership.funding_source_code,
-                  "card": card.id, "renewal": enrolled.renewal})
-    return Enrolment(number=number, kpj=enrolled.membership.kpj, name=enrolled.worker.name,
+                  "payment": payment.id, "renewal": enrolled.renewal})
+    return Enrolment(receipt_number=number, status=enrolled.membership.status,
+                     kpj=enrolled.membership.kpj, name=enrolled.worker.name,
                      nik_masked=mask_nik(nik), programmes=terms.program_list,
                      valid_from=start, valid_until=end, months=months,
                      funded_by=enrolled.membership.funding_source_code,
                      agreement_code=agreement.code, amount=amount, monthly=monthly,
-                     verification_code=card.verification_code, renewal=enrolled.renewal)
+                     renewal=enrolled.renewal)
+
+
+# --- the receipt and the exchange with the branch ----------------------------------------------
+
+def _payment(session: Session, principal: Principal,
+             number: str) -> tuple[Organisation, CounterPayment, Membership, Worker]:
+    principal.require("counter.enrol")
+    counter = counter_of(session, principal)
+    found = payment_at(session, counter.id, number)
+    if found is None:
+        raise NotFound(f"bukti pendaftaran {number[:20]} tidak ditemukan di loket ini")
+    return (counter, *found)
+
+
+def _answers_at_once(session: Session, membership: Membership,
+                     connector: BranchConnector | None) -> BranchConnector | None:
+    """The connector of the membership's branch if it answers at once, else None."""
+    if connector is not None:
+        return connector if connector.answers_at_once else None
+    agreement = session.get(Agreement, membership.agreement_id)
+    assert agreement is not None
+    if agreement.branch_id is None:
+        return None
+    chosen = connector_for(branch_code_of(session, agreement))
+    return chosen if chosen.answers_at_once else None
+
+
+def do_print_receipt(session: Session, principal: Principal, number: str,
+                     connector: BranchConnector | None = None) -> Receipt:
+    """The registration receipt ("bukti pendaftaran") with this number, issued by the
+    principal's own counter, and where its proposal stands (audited: it carries a name)."""
+    counter, payment, membership, worker = _payment(session, principal, number)
+    record(session, actor=principal.actor, action="counter.receipt_print",
+           entity="counter_payment", entity_id=payment.id, pemda_id=principal.pemda_id,
+           detail={"receipt": payment.receipt_number, "nik": mask_nik(worker.nik)})
+    can_send = (membership.status in PENDING_STATUSES
+                and _answers_at_once(session, membership, connector) is not None)
+    return Receipt(receipt_number=payment.receipt_number, counter_name=counter.name,
+                   received_at=payment.received_at, received_by=payment.received_by,
+                   name=worker.name, nik_masked=mask_nik(worker.nik),
+                   programmes=membership.program_list, valid_from=payment.start_date,
+                   valid_until=payment.end_date, months=payment.months,
+                   funded_by=payment.funding_source_code, amount=payment.amount,
+                   status=membership.status, kpj=membership.kpj,
+                   reason=membership.status_reason if membership.status == "rejected" else None,
+                   can_send=can_send)
+
+
+def do_send_enrolment(session: Session, principal: Principal, number: str,
+                      connector: BranchConnector | None = None) -> Receipt:
+    """Send the proposal behind a receipt to the BPJS branch now, through the branch's partner
+    API (:func:`lindung.enrollment.connector.connector_for`), and apply its answer: accepted with
+    a KPJ (the card can be printed), or rejected with the branch's reason. A proposal already
+    sent asks the branch for its answer. Refused (nothing changed, the refusal audited): a
+    branch that exchanges files (the proposal goes in the Pemda's next submission file), a
+    proposal already answered, a branch that cannot be reached (it stays proposed)."""
+    try:
+        counter, payment, membership, worker = _payment(session, principal, number)
+        if membership.status not in PENDING_STATUSES:
+            raise Conflict("pendaftaran ini sudah dijawab BPJS")
+        chosen = _answers_at_once(session, membership, connector)
+        if chosen is None:
+            raise Conflict("kantor cabang BPJS PKS ini bertukar berkas, bukan API: pendaftaran "
+                           "ikut berkas pengiriman Pemda berikutnya; kartu dicetak setelah "
+                           "jawaban BPJS diunggah")
+        agreement = session.get(Agreement, membership.agreement_id)
+        assert agreement is not None
+        before = membership.status
+        if membership.status == "proposed":
+            outcome = submit_through(session, principal, agreement, chosen, ids=[membership.id])
+            errors = outcome.answers.errors
+        else:
+            fetched = chosen.fetch_answers(agreement.code)
+            rows = [r for r in fetched.rows if r[1] == worker.nik]
+            errors = []
+            for _row, _nik, accepted, kpj, reason in rows[-1:]:
+                outcome_text = apply_answer(session, principal, membership, accepted, kpj,
+                                             reason)
+                if outcome_text not in ("activated", "rejected", "unchanged"):
+                    errors.append({"message": outcome_text})
+        session.flush()
+    except LindungError as exc:
+        session.rollback()
+        _audit_refusal(session, actor=principal.actor, action="counter.send",
+                       entity="counter_payment", pemda_id=principal.pemda_id,
+                       detail={"receipt": number[:20], "refused": str(exc)})
+        raise
+    record(session, actor=principal.actor, action="counter.send", entity="membership",
+           entity_id=membership.id, pemda_id=agreement.pemda_id,
+           before={"status": before},
+           after={"status": membership.status, "kpj": membership.kpj,
+                  "receipt": payment.receipt_number, "connector": chosen.kind,
+                  "nik": mask_nik(worker.nik), "errors": len(errors)})
+    return Receipt(receipt_number=payment.receipt_number, counter_name=counter.name,
+                   received_at=payment.received_at, received_by=payment.received_by,
+                   name=worker.name, nik_masked=mask_nik(worker.nik),
+                   programmes=membership.program_list, valid_from=payment.start_date,
+                   valid_until=payment.end_date, months=payment.months,
+                   funded_by=payment.funding_source_code, amount=payment.amount,
+                   status=membership.status, kpj=membership.kpj,
+                   reason=membership.status_reason if membership.status == "rejected" else None,
+                   can_send=membership.status in PENDING_STATUSES)
 
 
 # --- cards -------------------------------------------------------------------------------------
@@ -322,22 +484,35 @@ class CardData:
 
 
 def do_print_card(session: Session, principal: Principal, number: str) -> CardData:
-    """The newest card with this number, printed by the principal's own counter only (the
-    printing is audited: the card carries a name)."""
-    principal.require("counter.enrol")
-    counter = counter_of(session, principal)
-    found = session.execute(
-        select(CounterCard, Membership, Worker)
-        .join(Membership, Membership.id == CounterCard.membership_id)
-        .join(Worker, Worker.id == Membership.worker_id)
-        .where(CounterCard.number == number[:20], CounterCard.counter_id == counter.id)
-        .order_by(CounterCard.id.desc()).limit(1)).first()
-    if found is None:
-        raise NotFound(f"kartu {number[:20]} tidak ditemukan di loket ini")
-    card, membership, worker = found
+    """The membership card of the payment with this receipt number, printed by the principal's
+    own counter, once BPJS has confirmed the membership: numbered with its KPJ. The first print
+    issues the card (its random verification code); later prints reprint it. Refused while the
+    branch has not answered, or when it rejected the proposal (saying why). Audited: the card
+    carries a name."""
+    counter, payment, membership, worker = _payment(session, principal, number)
+    if membership.status == "rejected":
+        raise Conflict(f"pendaftaran ditolak BPJS: {membership.status_reason or 'tanpa alasan'}; "
+                       "kartu tidak dapat dicetak")
+    if membership.status != "active" or not membership.kpj:
+        raise Conflict("kartu belum dapat dicetak: menunggu konfirmasi BPJS (nomor KPJ belum "
+                       "ada); serahkan bukti pendaftaran kepada pengemudi")
+    card = session.scalar(select(CounterCard).where(CounterCard.payment_id == payment.id,
+                                                    CounterCard.number == membership.kpj)
+                          .order_by(CounterCard.id.desc()).limit(1))
+    if card is None:
+        card = CounterCard(membership_id=membership.id, counter_id=counter.id,
+                           payment_id=payment.id, number=membership.kpj,
+                           verification_code=secrets.token_urlsafe(24), months=payment.months,
+                           start_date=payment.start_date, end_date=payment.end_date,
+                           amount=payment.amount,
+                           funding_source_code=payment.funding_source_code,
+                           actor=principal.actor)
+        session.add(card)
+        session.flush()
     record(session, actor=principal.actor, action="counter.card_print", entity="counter_card",
            pemda_id=principal.pemda_id, entity_id=card.id,
-           detail={"number": card.number, "nik": mask_nik(worker.nik)})
+           detail={"number": card.number, "receipt": payment.receipt_number,
+                   "nik": mask_nik(worker.nik)})
     return CardData(number=card.number, kpj=membership.kpj, name=worker.name,
                     nik_masked=mask_nik(worker.nik), programmes=membership.program_list,
                     valid_until=card.end_date, verification_code=card.verification_code,
@@ -347,16 +522,33 @@ def do_print_card(session: Session, principal: Principal, number: str) -> CardDa
 def do_verify_card(session: Session, code: str, *, client: str = "-",
                    on: date | None = None) -> CardStatus:
     """Public: is the holder of the card with this verification code covered on ``on``?
-    Answers only valid or not and until when; an unknown code is simply not valid. Anyone may
-    ask (the route limits asking per address); every scan is audited."""
+    Answers only the state in words, the holder's name masked (so that a QR code copied onto
+    another card shows a name that does not match), and until when. A card without a KPJ
+    confirmed by BPJS (the cards printed before BPJS answered, with lindung's own number) is
+    never valid. An unknown code is simply unknown. Anyone may ask (the route limits asking per
+    address); every scan is audited."""
     day = on or clock.today()
     card = (session.scalar(select(CounterCard).where(CounterCard.verification_code == code))
             if 16 <= len(code) <= 43 else None)
-    membership = session.get(Membership, card.membership_id) if card is not None else None
-    valid = membership is not None and membership.covered_on(day)
-    until = membership.end_date if valid and membership is not None else None
+    found = (session.execute(select(Membership, Worker)
+                             .join(Worker, Worker.id == Membership.worker_id)
+                             .where(Membership.id == card.membership_id)).first()
+             if card is not None else None)
+    if card is None or found is None:
+        state, valid, until, holder = "unknown", False, None, None
+    else:
+        membership, worker = found
+        holder = mask_name(worker.name)
+        confirmed = (card.payment_id is not None and membership.kpj is not None
+                     and card.number == membership.kpj)
+        if not confirmed:
+            state, valid, until = "unconfirmed", False, None
+        elif membership.covered_on(day) and card.start_date <= day <= card.end_date:
+            state, valid, until = "valid", True, card.end_date
+        else:
+            state, valid, until = "expired", False, card.end_date
     record(session, actor=f"anon:{client}", action="counter.card_verify",
            pemda_id=pemda_id_of(session, card.counter_id) if card is not None else None,
            entity="counter_card", entity_id=card.id if card is not None else None,
-           detail={"valid": valid, "on": day})
-    return CardStatus(valid, until)
+           detail={"valid": valid, "state": state, "on": day})
+    return CardStatus(valid, until, state, holder)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +28,25 @@ from sqlalchemy.orm import Session
 from lindung import clock
 from lindung.agreements.models import Agreement, AgreementTerms, FundingSource
 from lindung.agreements.queries import agreement_in_scope, payer_for
-from lindung.agreements.terms import agreement_terms_on, contract_months_of, contribution_inputs
+from lindung.agreements.terms import (
+    agreement_terms_on,
+    contract_months_of,
+    contribution_inputs,
+    member_start,
+)
 from lindung.audit.service import record
 from lindung.db import bulk_insert, utcnow
-from lindung.enrollment.exchange import answer_rows, write_submission
+from lindung.enrollment.connector import BranchConnector, FileExchange, connector_for
+from lindung.enrollment.exchange import AnswerRow, proposals, write_submission
 from lindung.enrollment.models import (
+    DEFAULT_UPLOAD_RETENTION_DAYS,
     END_REASONS,
+    MAX_UPLOAD_RETENTION_DAYS,
     Membership,
     MembershipEvent,
     MembershipOverride,
     RosterImport,
+    UploadRetention,
 )
 from lindung.enrollment.queries import (
     WorkerSummary,
@@ -55,14 +64,16 @@ from lindung.enrollment.report import (
     ImportReport,
     problem,
     problems_frame,
+    rejected_rows,
 )
-from lindung.enrollment.roster_read import read_roster, validate_roster
+from lindung.enrollment.roster_read import read_roster, trailing_note, validate_roster
+from lindung.enrollment.uploads import KEY, expired, remove, retention_days, stored
 from lindung.errors import Conflict, InvalidInput, NotFound
-from lindung.formatting import format_rupiah
+from lindung.formatting import format_date_id, format_number, format_rupiah
 from lindung.limits import MAX_RUPIAH, MAX_TEXT
 from lindung.organisations.models import Organisation
 from lindung.organisations.queries import organisations_under
-from lindung.principal import Principal
+from lindung.principal import Forbidden, Principal
 from lindung.registry.models import Occupation, Worker, occupation_in_reach
 from lindung.registry.nik import check_nik, mask_nik
 from lindung.registry.normalize import name_key, to_name_key
@@ -193,8 +204,11 @@ def do_import_roster(
     tick: Progress = progress or (lambda _stage, _done, _total: None)
     if not dry_run:
         lock_agreement(session, agreement)
-    phase_number, start = _phase_for(agreement, agreement_terms_on(agreement, today), phase,
-                                     today)
+    phase_number, phase_start = _phase_for(agreement, agreement_terms_on(agreement, today),
+                                           phase, today)
+    # Covered from the later of the phase start and today, unless the terms say from the phase
+    # (agreements.terms.START_RULES): the date that goes to BPJS and into the costing.
+    start = member_start(agreement_terms_on(agreement, phase_start), phase_start, today)
     terms = agreement_terms_on(agreement, start)
     roster = read_roster(path, max_bytes=max_bytes)
     tick("baca", 1, 1)
@@ -206,6 +220,7 @@ def do_import_roster(
                             roster.frame.height, problems, dry_run, False)
 
     validation = validate_roster(roster, today=today, area_code=agreement.region_code)
+    notes = [note for note in (trailing_note(roster.trailing_rows),) if note]
     problem_parts = [validation.problems.select(list(PROBLEM_SCHEMA)).cast(PROBLEM_SCHEMA)]  # type: ignore[arg-type]
     tick("validasi", 1, 1)
 
@@ -249,13 +264,23 @@ def do_import_roster(
                    f"desa/kelurahan Anda ({village})"),
             "kosongkan kolom desa atau serahkan baris ini kepada operator desanya"))
         clean = clean.with_columns(pl.col("village_code").fill_null(village))
+    # An occupation the taxonomy does not know is kept as written, with the default risk
+    # class of the law's data: the row is not refused for it (issue 9).
+    params = load_parameters()
+    default_risk = int(params.at("pu.jkk.default_risk_class", start).value)
     unknown = clean.filter(pl.col("occupation").is_not_null()
                            & (pl.col("occupation").str.strip_chars() != "")
                            & pl.col("occupation_code").is_null())
     problem_parts.append(_rows_problem(
         unknown, "occupation", pl.col("occupation"),
-        pl.format("pekerjaan '{}' tidak dikenal", pl.col("occupation")),
-        "gunakan nama pekerjaan dari daftar lindung, atau minta admin menambahkannya"))
+        pl.format("pekerjaan '{}' belum ada di daftar pekerjaan; disimpan seperti tertulis "
+                  "dengan kelas risiko JKK {}", pl.col("occupation"), pl.lit(default_risk)),
+        "bila ada di Daftar pekerjaan (halaman Unggah daftar), tulis namanya seperti di daftar; "
+        "bila tidak, minta admin Pemda menambahkannya", "warning"))
+    clean = clean.with_columns(
+        pl.when(pl.col("occupation_code").is_null() & pl.col("occupation").is_not_null()
+                & (pl.col("occupation").str.strip_chars() != ""))
+        .then(pl.col("occupation")).otherwise(None).alias("occupation_text"))
     if funding.occupation_groups is not None:
         outside = clean.filter(~pl.col("occupation_group").is_in(funding.occupation_groups)
                                | pl.col("occupation_group").is_null())
@@ -281,15 +306,16 @@ def do_import_roster(
         .alias("funding_source_code"))
     segment = agreement.segment
     nothing = pl.lit(None, dtype=pl.Int64)
-    params = load_parameters()
+    clean = clean.with_columns(
+        (pl.lit(terms.risk_class, dtype=pl.Int64).fill_null(pl.col("occupation_risk"))
+         .fill_null(default_risk) if segment == "pu" else nothing).alias("risk_class"))
     priced = clean.select(
         pl.lit(segment).alias("segment"),
         (pl.col("income").fill_null(terms.declared_income) if segment == "bpu"
          else nothing).alias("declared_income"),
         (pl.col("income").fill_null(terms.wage) if segment in ("pu", "jakon")
          else nothing).alias("wage"),
-        (pl.lit(terms.risk_class, dtype=pl.Int64).fill_null(pl.col("occupation_risk"))
-         .fill_null(1) if segment == "pu" else nothing).alias("risk_class"),
+        pl.col("risk_class"),
         pl.lit(terms.programs).alias("programs"),
         pl.col("funding_source_code").alias("funded_by"),
         pl.when(pl.col("occupation_group") == "transport").then(pl.lit("transport"))
@@ -338,27 +364,45 @@ def do_import_roster(
     candidates = (clean.join(bad, on="row", how="anti").join(unchanged, on="row", how="anti")
                   .sort("row"))
 
-    # --- quota -------------------------------------------------------------------------------
-    room = terms.quota - open_members(session, agreement)
+    # --- quota: a full PKS or phase is said once, with its figures, not once per row ---------
+    taken = open_members(session, agreement)
+    room, limit, where = terms.quota - taken, terms.quota, f"Kuota PKS {agreement.code}"
     if phase_number is not None:
         phase_row = next(p for p in agreement.phases if p.number == phase_number)
-        room = min(room, phase_row.quota - open_members(session, agreement, phase_number))
+        phase_taken = open_members(session, agreement, phase_number)
+        if phase_row.quota - phase_taken <= room:
+            room, limit, taken = phase_row.quota - phase_taken, phase_row.quota, phase_taken
+            where = f"Tahap {phase_number}"
     room = max(room, 0)
+    quota_reasons = problems.clear()  # the rejected-rows sheet names the quota on every row
     if candidates.height > room:
         over = candidates.slice(room)
         candidates = candidates.head(room)
-        where = f"tahap {phase_number}" if phase_number is not None else f"PKS {agreement.code}"
-        problems = pl.concat([problems, _rows_problem(
-            over, "(kuota)", None,
-            pl.lit(f"kuota {where} penuh: hanya {room} peserta baru yang masih dapat "
-                   "diterima"), "ajukan addendum kuota atau tahap berikutnya")])
+        first, last = over["row"].min(), over["row"].max()
+        problems = pl.concat([problems, problems_frame([problem(
+            int(first), "(kuota)", None,  # type: ignore[arg-type]
+            f"{where} penuh: kuota {format_number(limit)} terpakai {format_number(taken)}; "
+            f"{format_number(over.height)} baris tidak diterima karena kuota (baris "
+            f"{format_number(int(first))} sampai {format_number(int(last))})"  # type: ignore[arg-type]
+            + (f", {format_number(room)} baris sebelumnya diterima" if room else ""),
+            "ajukan addendum kuota atau tahap baru, lalu unggah lagi baris-baris itu")])])
+        quota_reasons = _rows_problem(over.slice(1), "(kuota)", None,
+                                      pl.lit(f"{where} penuh"), "ajukan addendum kuota")
         bad = pl.concat([bad, over.select("row")])
 
     rejected = bad.height
     tick("cek aturan dan kuota", 1, 1)
     report = ImportReport(path.name, agreement.code, validation.rows_read, candidates.height,
                           unchanged.join(bad, on="row", how="anti").height, rejected, problems,
-                          dry_run, False)
+                          dry_run, False, notes=notes, start_date=start,
+                          rejected_rows=rejected_rows(roster.frame, roster.columns,
+                                                      bad["row"],
+                                                      pl.concat([problems, quota_reasons])))
+    report.notes.append(f"peserta baru terlindungi sejak {format_date_id(start)}"
+                        + (f" (tahap {phase_number})" if phase_number is not None else "")
+                        + (f": PKS sudah berakhir {format_date_id(terms.end_date)}, daftar ini "
+                           "dicatat sebagai kepesertaan masa lalu" if today > terms.end_date
+                           else ""))
     if dry_run or (all_or_nothing and rejected) or not candidates.height:
         if all_or_nothing and rejected and not dry_run:
             report.notes.append("tidak ada yang disimpan: semua-atau-tidak-sama-sekali dan ada "
@@ -447,6 +491,7 @@ def _write_members(session: Session, principal: Principal, agreement: Agreement,
         phase_number=pl.lit(phase_number, dtype=pl.Int64),
         programs=pl.lit(terms.programs),
         occupation_code=pl.col("occupation_code"),
+        occupation_text=pl.col("occupation_text"),
         funding_source_code=pl.col("funding_source_code"),
         agency=pl.col("agency"),
         agency_id=pl.col("agency_id"),
@@ -454,7 +499,7 @@ def _write_members(session: Session, principal: Principal, agreement: Agreement,
                          if segment == "bpu" else nothing),
         wage=(pl.col("income").fill_null(terms.wage) if segment in ("pu", "jakon")
               else nothing),
-        risk_class=pl.lit(terms.risk_class if segment == "pu" else None, dtype=pl.Int64),
+        risk_class=pl.col("risk_class"),
         start_date=pl.lit(start), end_date=pl.lit(terms.end_date),
         status=pl.lit("proposed"), roster_import_id=pl.lit(batch.id),
         source_row=pl.col("row"), created_at=pl.lit(now), updated_at=pl.lit(now)),
@@ -565,7 +610,24 @@ def do_import_answer(session: Session, principal: Principal, path: Path,
                  if agreement_code else None)
     if agreement is None and principal.kind != "system":
         raise InvalidInput("sebutkan PKS yang dijawab", "agreement")
-    rows, problems = answer_rows(path)
+    fetched = FileExchange(answer=path).fetch_answers(agreement.code if agreement else "")
+    result, touched = _apply_rows(session, principal, agreement, fetched.rows, fetched.problems)
+    pemdas = {a.pemda_id for a in session.scalars(select(Agreement)
+                                                  .where(Agreement.id.in_(touched)))}
+    if agreement is not None:
+        pemdas.add(agreement.pemda_id)
+    record(session, actor=principal.actor, action="roster.import_answer", entity="membership",
+           pemda_id=pemdas.pop() if len(pemdas) == 1 else None,
+           detail={"file": path.name, **{k: v for k, v in result.to_dict().items()
+                                        if k != "errors"}, "errors": len(result.errors)})
+    return result
+
+
+def _apply_rows(session: Session, principal: Principal, agreement: Agreement | None,
+                rows: list[AnswerRow], problems: list[dict[str, Any]]
+                ) -> tuple[AnswerResult, set[int]]:
+    """Apply the branch's answers (from a file or a partner API) to memberships the principal
+    may see; returns the counts and the agreements touched."""
     result = AnswerResult(rows=len(rows) + len(problems), errors=list(problems))
     touched: set[int] = set()
     for row, nik, accepted, kpj, reason in rows:
@@ -601,15 +663,7 @@ def do_import_answer(session: Session, principal: Principal, path: Path,
             result.errors.append({"row": row, "field": "status", "value": None,
                                   "message": outcome})
     result.errors.sort(key=lambda e: int(e["row"]))
-    pemdas = {a.pemda_id for a in session.scalars(select(Agreement)
-                                                  .where(Agreement.id.in_(touched)))}
-    if agreement is not None:
-        pemdas.add(agreement.pemda_id)
-    record(session, actor=principal.actor, action="roster.import_answer", entity="membership",
-           pemda_id=pemdas.pop() if len(pemdas) == 1 else None,
-           detail={"file": path.name, **{k: v for k, v in result.to_dict().items()
-                                        if k != "errors"}, "errors": len(result.errors)})
-    return result
+    return result, touched
 
 
 def _apply_answer(session: Session, principal: Principal, membership: Membership,
@@ -631,6 +685,100 @@ def _apply_answer(session: Session, principal: Principal, membership: Membership
     membership.status_reason = reason or "ditolak tanpa alasan tertulis"
     change_status(session, membership, "rejected", actor=principal.actor, reason=reason)
     return "rejected"
+
+
+@dataclass
+class ExchangeOutcome:
+    """Members handed to the branch through a connector, and the answers it gave at once."""
+
+    agreement: str
+    kind: str
+    sent: int
+    answers: AnswerResult
+    where: str = ""
+
+
+def branch_code_of(session: Session, agreement: Agreement) -> str:
+    """The code of the BPJS branch the agreement is signed with (its exchange goes there)."""
+    branch = session.get(Organisation, agreement.branch_id) if agreement.branch_id else None
+    if branch is None:
+        raise Conflict(f"PKS {agreement.code} belum terhubung ke kantor cabang BPJS; hubungi "
+                       "admin Pemda")
+    return branch.code
+
+
+def submit_through(session: Session, principal: Principal, agreement: Agreement,
+                   connector: BranchConnector, ids: list[int] | None = None) -> ExchangeOutcome:
+    """Hand the proposed members of ``agreement`` (only ``ids`` when given) to the branch and
+    apply the answers it gives at once. The connector is called before anything is written: if
+    it fails (:class:`ConnectorError`), the members stay proposed. The audit event is the
+    caller's action's."""
+    found = proposals(session, agreement, ids)
+    fetched = connector.submit(agreement.code, [member for _membership, member in found])
+    how = "lewat API BPJS" if connector.kind == "api" else f"dalam {fetched.sent}"
+    for membership, _member in found:
+        change_status(session, membership, "submitted", actor=principal.actor,
+                      reason=f"dikirim ke BPJS {how}")
+    session.flush()
+    sent = {member.nik: membership for membership, member in found}
+    answers = AnswerResult(rows=len(fetched.rows) + len(fetched.problems),
+                           errors=list(fetched.problems))
+    for row, nik, accepted, kpj, reason in fetched.rows:
+        answered = sent.get(nik)
+        outcome = ("NIK ini tidak ada dalam pengiriman" if answered is None
+                   else _apply_answer(session, principal, answered, accepted, kpj, reason))
+        if outcome in ("activated", "rejected", "unchanged"):
+            setattr(answers, outcome, getattr(answers, outcome) + 1)
+        else:
+            answers.errors.append({"row": row, "field": "nik", "value": None,
+                                   "message": outcome})
+    return ExchangeOutcome(agreement.code, connector.kind, len(found), answers, fetched.sent)
+
+
+def do_submit_to_branch(session: Session, principal: Principal, code: str,
+                        connector: BranchConnector | None = None) -> ExchangeOutcome:
+    """Send every proposed member of an agreement in scope to its branch through the branch's
+    connector (:func:`lindung.enrollment.connector.connector_for`: its partner API when one is
+    configured); the answers given at once are applied. A connector that fails changes
+    nothing: the refusal says so in words and the members stay proposed."""
+    principal.require("exchange.export")
+    agreement = agreement_in_scope(session, principal, code, write=True)
+    chosen = connector or connector_for(branch_code_of(session, agreement))
+    if not chosen.answers_at_once:
+        raise Conflict(f"cabang BPJS PKS {agreement.code} bertukar berkas, bukan API: unduh "
+                       "berkas pengiriman")
+    outcome = submit_through(session, principal, agreement, chosen)
+    record(session, actor=principal.actor, action="exchange.submit", entity="agreement",
+           entity_id=agreement.code, pemda_id=agreement.pemda_id,
+           detail={"connector": chosen.kind, "to": outcome.where, "count": outcome.sent,
+                   **{k: v for k, v in outcome.answers.to_dict().items() if k != "errors"},
+                   "errors": len(outcome.answers.errors)})
+    return outcome
+
+
+def do_fetch_answers(session: Session, principal: Principal, code: str,
+                     connector: BranchConnector | None = None) -> AnswerResult:
+    """Ask the branch's partner API for its answers on an agreement's submitted members and
+    apply them (the file exchange's answers are uploaded: :func:`do_import_answer`)."""
+    principal.require("exchange.answer")
+    agreement = agreement_in_scope(session, principal, code, write=True)
+    chosen = connector or connector_for(branch_code_of(session, agreement))
+    if not chosen.answers_at_once:
+        raise Conflict(f"cabang BPJS PKS {agreement.code} bertukar berkas, bukan API: unggah "
+                       "berkas jawabannya")
+    fetched = chosen.fetch_answers(agreement.code)
+    result, _touched = _apply_rows(session, principal, agreement, fetched.rows,
+                                   fetched.problems)
+    record(session, actor=principal.actor, action="exchange.fetch_answers", entity="agreement",
+           entity_id=agreement.code, pemda_id=agreement.pemda_id,
+           detail={"connector": chosen.kind, "from": fetched.sent,
+                   **{k: v for k, v in result.to_dict().items() if k != "errors"},
+                   "errors": len(result.errors)})
+    return result
+
+
+apply_answer = _apply_answer
+"""One answer of the branch applied to one membership (the counter's immediate answers)."""
 
 
 # --- one membership ----------------------------------------------------------------------------
@@ -697,11 +845,12 @@ def do_enrol_person(session: Session, principal: Principal, agreement: Agreement
                     person: PersonIn, *, occupation_code: str, group: Organisation,
                     declared_income: int, start: date, end: date, reason: str,
                     detail: dict[str, Any]) -> Enrolled:
-    """Enrol one person under ``agreement`` from ``start`` to ``end`` (a counter's paid period):
-    the worker is created when new; a person whose membership under this agreement has lapsed
-    is renewed on it (the earlier periods stay in its history). The caller (the counter's
-    action) has checked the person, the quota and the cover elsewhere, and holds the
-    agreement's lock."""
+    """Propose one person under ``agreement`` from ``start`` to ``end`` (a counter's paid
+    period): the worker is created when new; a person whose membership under this agreement has
+    lapsed is proposed again on it (the earlier periods stay in its history). The membership is
+    ``proposed``, like a roster member: covered only once the branch accepts it with a KPJ
+    (:func:`submit_through`). The caller (the counter's action) has checked the person, the
+    quota and the cover elsewhere, and holds the agreement's lock."""
     principal.require("counter.enrol")
     worker = session.scalar(select(Worker).where(Worker.nik == person.nik))
     if worker is None:
@@ -723,23 +872,24 @@ def do_enrol_person(session: Session, principal: Principal, agreement: Agreement
             worker_id=worker.id, agreement_id=agreement.id, programs=terms.programs,
             occupation_code=occupation_code, funding_source_code=payer.funding_source_code,
             agency=group.name, agency_id=group.id, declared_income=declared_income,
-            start_date=start, end_date=end, status="active")
+            start_date=start, end_date=end, status="proposed")
         session.add(membership)
         session.flush()
-        change_status(session, membership, "active", actor=principal.actor, reason=reason,
+        change_status(session, membership, "proposed", actor=principal.actor, reason=reason,
                       detail=detail, new=True)
     else:
         membership = existing
         before = {"status": membership.status, "start_date": membership.start_date,
                   "end_date": membership.end_date}
-        change_status(session, membership, "active", actor=principal.actor, reason=reason,
+        change_status(session, membership, "proposed", actor=principal.actor, reason=reason,
                       detail=detail)
         membership.start_date, membership.end_date = start, end
+        membership.status_reason = None
         membership.end_reason = None
         membership.occupation_code, membership.declared_income = occupation_code, declared_income
     record(session, actor=principal.actor, action="membership.enrol", entity="membership",
            entity_id=membership.id, pemda_id=agreement.pemda_id, before=before,
-           after={"status": "active", "agreement": agreement.code, "start_date": start,
+           after={"status": "proposed", "agreement": agreement.code, "start_date": start,
                   "end_date": end, "nik": mask_nik(person.nik), "group": group.code})
     return Enrolled(worker, membership, before is not None)
 
@@ -822,3 +972,71 @@ def do_set_member_terms(session: Session, principal: Principal, membership_id: i
            after={"declared_income": declared_income, "wage": wage, "valid_from": valid_from},
            detail={"reason": reason})
     return override
+
+
+# --- uploaded rosters at rest ------------------------------------------------------------------
+
+
+def _require_upload_admin(principal: Principal) -> None:
+    """The retention of uploaded rosters is the installation's or a Pemda admin's to set."""
+    if principal.kind != "system" and principal.role != "pemda_admin":
+        raise Forbidden("hanya admin Pemda yang dapat mengatur dan menghapus berkas unggahan")
+
+
+def do_set_upload_retention(session: Session, principal: Principal, days: int) -> int:
+    """How many days an uploaded roster (full NIKs) may stay on disk before it is purged."""
+    _require_upload_admin(principal)
+    if isinstance(days, bool) or not isinstance(days, int) \
+            or not 1 <= days <= MAX_UPLOAD_RETENTION_DAYS:
+        raise InvalidInput(f"masa simpan berkas unggahan harus 1 sampai "
+                           f"{MAX_UPLOAD_RETENTION_DAYS} hari", "days")
+    setting = session.get(UploadRetention, 1)
+    before = setting.days if setting is not None else DEFAULT_UPLOAD_RETENTION_DAYS
+    if setting is None:
+        setting = UploadRetention(id=1, days=days, updated_by=principal.actor)
+        session.add(setting)
+    else:
+        setting.days, setting.updated_by, setting.updated_at = days, principal.actor, utcnow()
+    session.flush()
+    record(session, actor=principal.actor, action="roster.upload_retention", entity="setting",
+           entity_id="upload_retention", pemda_id=principal.pemda_id,
+           before={"days": before}, after={"days": days})
+    return days
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    deleted: int
+    kept: int
+    days: int
+
+
+def do_purge_uploads(session: Session, principal: Principal, root: Path,
+                     now: datetime | None = None) -> PurgeResult:
+    """Delete the uploaded rosters older than the retention period; audited when any was."""
+    _require_upload_admin(principal)
+    days = retention_days(session)
+    old = expired(root, days, now or utcnow())
+    deleted = [f for f in old if remove(f.path)]
+    if deleted:
+        record(session, actor=principal.actor, action="roster.upload_purge", entity="upload",
+               pemda_id=principal.pemda_id,
+               detail={"deleted": len(deleted), "days": days,
+                       "files": [f.file_name for f in deleted[:20]]})
+    return PurgeResult(len(deleted), len(stored(root)), days)
+
+
+def do_delete_upload(session: Session, principal: Principal, root: Path, key: str, *,
+                     file_name: str, agreement_code: str, reason: str) -> bool:
+    """Delete one uploaded roster (its import committed, or discarded by its owner); audited.
+    The caller has checked that the principal uploaded it (``web.uploads.fetch``)."""
+    principal.require("roster.import")
+    if not KEY.match(key):
+        raise NotFound("berkas unggahan tidak ditemukan atau sudah kedaluwarsa; unggah ulang")
+    removed = remove(root / key)
+    agreement = session.scalar(select(Agreement).where(Agreement.code == agreement_code))
+    record(session, actor=principal.actor, action="roster.upload_delete", entity="upload",
+           pemda_id=agreement.pemda_id if agreement is not None else principal.pemda_id,
+           detail={"file": file_name[:120], "agreement": agreement_code[:40],
+                   "reason": reason, "removed": removed})
+    return removed

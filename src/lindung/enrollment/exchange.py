@@ -1,4 +1,5 @@
-"""The files exchanged with the BPJS branch: the submission out, the branch's answer back in.
+"""The files exchanged with the BPJS branch: the submission out, the branch's answer back in
+(the file side of :mod:`lindung.enrollment.connector`).
 
 Submission: every proposed membership of an agreement goes into one XLSX (NIK written as text,
 nothing as a formula). Answer: the branch returns, per NIK, accepted with the KPJ number it
@@ -7,8 +8,9 @@ assigned, or rejected with a reason. The actions that change statuses are in ``a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +23,9 @@ from lindung.registry.models import Occupation, Worker
 from lindung.registry.nik import is_nik_text
 from lindung.spreadsheets import workbook, write_row
 
+if TYPE_CHECKING:
+    from lindung.enrollment.connector import MemberOut
+
 SUBMISSION_COLUMNS = ("No", "NIK", "Nama", "Tempat Lahir", "Tgl Lahir", "Jenis Kelamin", "Alamat",
                       "Kode Desa", "No HP", "Pekerjaan", "Program", "Penghasilan/Upah",
                       "Mulai", "Berakhir", "PKS", "Sumber Dana")
@@ -31,14 +36,31 @@ AnswerRow = tuple[int, str, bool, str | None, str | None]
 """(spreadsheet row, NIK, accepted, KPJ, reason)."""
 
 
-def write_submission(session: Session, agreement: Agreement, out: Path) -> list[Membership]:
-    """Write the registration file of every proposed member of ``agreement``; returns them."""
-    rows = session.execute(
-        select(Membership, Worker, Occupation.name)
-        .join(Worker, Worker.id == Membership.worker_id)
-        .outerjoin(Occupation, Occupation.code == Membership.occupation_code)
-        .where(Membership.agreement_id == agreement.id, Membership.status == "proposed")
-        .order_by(Membership.id)).all()
+def proposals(session: Session, agreement: Agreement,
+              ids: Sequence[int] | None = None) -> list[tuple[Membership, MemberOut]]:
+    """The proposed members of ``agreement`` (only ``ids`` when given), as sent to the branch."""
+    from lindung.enrollment.connector import MemberOut
+
+    query = (select(Membership, Worker, Occupation.name)
+             .join(Worker, Worker.id == Membership.worker_id)
+             .outerjoin(Occupation, Occupation.code == Membership.occupation_code)
+             .where(Membership.agreement_id == agreement.id, Membership.status == "proposed")
+             .order_by(Membership.id))
+    if ids is not None:
+        query = query.where(Membership.id.in_(list(ids)))
+    return [(membership, MemberOut(
+        reference=str(membership.id), nik=worker.nik, name=worker.name,
+        birth_place=worker.birth_place, birth_date=worker.birth_date, sex=worker.sex,
+        address=worker.address, village_code=worker.village_code, phone=worker.phone,
+        occupation=occupation or membership.occupation_code, programs=membership.programs,
+        income=membership.declared_income or membership.wage,
+        start_date=membership.start_date, end_date=membership.end_date, agreement=agreement.code,
+        funding_source=membership.funding_source_code))
+        for membership, worker, occupation in session.execute(query).all()]
+
+
+def write_members(members: Sequence[MemberOut], out: Path) -> None:
+    """The registration file of ``members`` (NIK, names and addresses as text, no formula)."""
     book = workbook(out)
     try:
         sheet = book.add_worksheet("Pendaftaran")
@@ -47,18 +69,22 @@ def write_submission(session: Session, agreement: Agreement, out: Path) -> list[
         bold = book.add_format({"bold": True})
         write_row(sheet, 0, SUBMISSION_COLUMNS, text_format=bold)
         sheet.set_column(1, 1, 20, text)
-        for i, (membership, worker, occupation) in enumerate(rows, start=1):
+        for i, m in enumerate(members, start=1):
             values: list[Any] = [
-                i, worker.nik, worker.name, worker.birth_place, worker.birth_date,
-                worker.sex, worker.address, worker.village_code, worker.phone, occupation,
-                membership.programs.upper(),
-                membership.declared_income or membership.wage, membership.start_date,
-                membership.end_date, agreement.code, membership.funding_source_code.upper()]
+                i, m.nik, m.name, m.birth_place, m.birth_date, m.sex, m.address,
+                m.village_code, m.phone, m.occupation, m.programs.upper(), m.income,
+                m.start_date, m.end_date, m.agreement, m.funding_source.upper()]
             # Names, addresses and the NIK are written as text: never a formula or a number.
             write_row(sheet, i, values, text_format=text, date_format=day)
     finally:
         book.close()
-    return [membership for membership, _worker, _occupation in rows]
+
+
+def write_submission(session: Session, agreement: Agreement, out: Path) -> list[Membership]:
+    """Write the registration file of every proposed member of ``agreement``; returns them."""
+    found = proposals(session, agreement)
+    write_members([member for _membership, member in found], out)
+    return [membership for membership, _member in found]
 
 
 def answer_rows(path: Path) -> tuple[list[AnswerRow], list[dict[str, Any]]]:

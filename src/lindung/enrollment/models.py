@@ -76,6 +76,8 @@ class Membership(Base):
     # Reference codes checked by the import service, not by foreign keys: at a million rows the
     # per-row key checks cost more than the whole write (docs/decisions/0006).
     occupation_code: Mapped[str | None] = mapped_column(String(40))
+    occupation_text: Mapped[str | None] = mapped_column(String(120))
+    """An occupation the taxonomy does not know, as the roster wrote it (code None)."""
     funding_source_code: Mapped[str] = mapped_column(String(10))
     agency: Mapped[str | None] = mapped_column(String(150))
     """The OPD as the roster wrote it (shown); ``agency_id`` is the organisation it names, which
@@ -142,3 +144,19 @@ class MembershipEvent(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(100))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+
+class UploadRetention(Base):
+    """How many days an uploaded roster (full NIKs) may stay on disk before it is purged: one
+    row for the installation; none means :data:`DEFAULT_UPLOAD_RETENTION_DAYS`."""
+
+    __tablename__ = "upload_retention"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    days: Mapped[int] = mapped_column(SmallInteger)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100))
+
+
+DEFAULT_UPLOAD_RETENTION_DAYS = 7
+MAX_UPLOAD_RETENTION_DAYS = 365

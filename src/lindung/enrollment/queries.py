@@ -8,19 +8,33 @@ cannot tell anyone whether a person is registered elsewhere.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import BigInteger, ColumnElement, and_, any_, bindparam, exists, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    and_,
+    any_,
+    bindparam,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from lindung import clock
 from lindung.agreements.models import Agreement, FundingSource
 from lindung.enrollment.models import (
+    MEMBERSHIP_STATUSES,
     OPEN_STATUSES,
     Membership,
     MembershipEvent,
@@ -29,7 +43,7 @@ from lindung.enrollment.models import (
 from lindung.errors import InvalidInput, NotFound
 from lindung.paging import Page, paginate
 from lindung.principal import Principal
-from lindung.registry.models import Worker
+from lindung.registry.models import Occupation, Worker, occupation_in_reach
 from lindung.registry.nik import mask_nik
 from lindung.registry.normalize import to_name_key
 from lindung.registry.regions import region_name
@@ -79,12 +93,16 @@ def used_quota(session: Session, agreement_ids: list[int]) -> dict[int, int]:
             for agreement_id, statuses in members_by_status(session, agreement_ids).items()}
 
 
-def open_members(session: Session, agreement: Agreement, phase_number: int | None = None) -> int:
-    """Memberships that use the agreement's quota (of one phase when ``phase_number``)."""
+def open_members(session: Session, agreement: Agreement, phase_number: int | None = None, *,
+                 on: date | None = None) -> int:
+    """Memberships that use the agreement's quota (of one phase when ``phase_number``); with
+    ``on``, only those not ended before that day (the members an amendment from ``on`` keeps)."""
     query = select(func.count()).select_from(Membership).where(
         Membership.agreement_id == agreement.id, Membership.status.in_(OPEN_STATUSES))
     if phase_number is not None:
         query = query.where(Membership.phase_number == phase_number)
+    if on is not None:
+        query = query.where(or_(Membership.end_date.is_(None), Membership.end_date >= on))
     return int(session.scalar(query) or 0)
 
 
@@ -101,7 +119,12 @@ def quota_usage(session: Session, agreement: Agreement, quota: int) -> dict[str,
         if phase is not None and status in OPEN_STATUSES:
             by_phase[phase] = by_phase.get(phase, 0) + count
     used = sum(n for s, n in by_status.items() if s in OPEN_STATUSES)
+    spans = session.execute(
+        select(Membership.start_date, Membership.end_date, func.count())
+        .where(Membership.agreement_id == agreement.id, Membership.status.in_(OPEN_STATUSES))
+        .group_by(Membership.start_date, Membership.end_date)).all()
     return {"quota": quota, "used": used, "by_status": by_status,
+            "spans": [(start, end, int(count)) for start, end, count in spans],
             "phases": [{"number": p.number, "start_date": p.start_date.isoformat(),
                         "quota": p.quota, "used": by_phase.get(p.number, 0)}
                        for p in agreement.phases]}
@@ -282,8 +305,6 @@ def visible(principal: Principal) -> ColumnElement[bool]:
 def search_workers(session: Session, principal: Principal, name: str, *, page: int = 1,
                    per_page: int = 25) -> Page[WorkerSummary]:
     """Workers in scope any of whose names starts with the words typed (titles ignored)."""
-    import re
-
     principal.require("workers.read")
     if re.search(r"[0-9]{8}", name):
         raise InvalidInput(NIK_IN_NAME_SEARCH, "name")
@@ -350,3 +371,237 @@ def scoped_agreements(session: Session, principal: Principal,
     principal.require(permission)
     return list(session.scalars(select(Agreement).where(principal.agreement_filter(Agreement))
                                 .order_by(Agreement.created_at.desc(), Agreement.code)))
+
+
+# --- the member list: filters, paging, export ----------------------------------------------------
+
+MAX_EXPORT_ROWS = 100_000
+"""An export holds at most this many members; a larger list is refused with a request to
+narrow the filters (the workbook is built in memory)."""
+
+MAX_FILTER_TEXT = 100
+VILLAGE_REGEX = r"^([0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4})?$"
+"""A village filter: a Kemendagri village code, or nothing (the API states the same rule)."""
+CODE_FILTER_REGEX = r"^[a-z0-9_]{0,40}$"
+"""An occupation or occupation-group filter: a code of the taxonomy, or nothing."""
+VILLAGE_CODE = re.compile(VILLAGE_REGEX)
+OCCUPATION_CODE = re.compile(CODE_FILTER_REGEX)
+
+
+@dataclass(frozen=True)
+class MemberFilter:
+    """What the member list is narrowed to; every field optional ("" = any). Never a NIK: a
+    filter travels in the page's address."""
+
+    agreement: str = ""
+    status: str = ""
+    village: str = ""
+    occupation: str = ""
+    group: str = ""
+    name: str = ""
+    reason: str = ""
+
+    def checked(self) -> MemberFilter:
+        """The filter with its values cleaned and bounded; InvalidInput names the field."""
+        values = {k: (v or "").strip()[:MAX_FILTER_TEXT] for k, v in vars(self).items()}
+        if values["status"] and values["status"] not in MEMBERSHIP_STATUSES:
+            raise InvalidInput("status harus salah satu dari: diusulkan, dikirim ke BPJS, aktif, "
+                               "ditolak BPJS, berakhir", "status")
+        if values["village"] and not VILLAGE_CODE.fullmatch(values["village"]):
+            raise InvalidInput("kode desa/kelurahan seperti 18.72.01.1001", "village")
+        for name in ("occupation", "group"):
+            if values[name] and not OCCUPATION_CODE.fullmatch(values[name]):
+                raise InvalidInput("pilih pekerjaan atau kelompok dari daftar", name)
+        for name in ("name", "reason"):
+            if re.search(r"[0-9]{8}", values[name]):
+                raise InvalidInput(NIK_IN_NAME_SEARCH, name)
+        return MemberFilter(**values)
+
+    def as_params(self) -> dict[str, str]:
+        """The filled fields, for a link to the same list."""
+        return {k: v for k, v in vars(self).items() if v}
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One member as the list and its export show them: the newest membership of a worker
+    under an agreement, the NIK masked."""
+
+    membership_id: int
+    worker_id: int
+    name: str
+    nik_masked: str
+    village_code: str | None
+    village_name: str | None
+    agreement_code: str
+    status: str
+    status_reason: str | None
+    end_reason: str | None
+    kpj: str | None
+    start_date: date
+    end_date: date | None
+    occupation_code: str | None
+    occupation_name: str | None
+    occupation_group: str | None
+    agency: str | None
+
+
+def newest_period() -> ColumnElement[bool]:
+    """The membership in the enclosing query is the newest row of its worker and agreement
+    (docs/decisions/0012: a member proposed again has one row per period)."""
+    later = aliased(Membership)
+    # "+ 0" keeps the planner on the worker's index (a person has one or two rows); through
+    # the agreement's, SQLite walked every later member of the agreement for each row.
+    return ~exists(select(later.id).where(later.worker_id == Membership.worker_id,
+                                          later.agreement_id + 0 == Membership.agreement_id,
+                                          later.id > Membership.id))
+
+
+def _member_select(principal: Principal, wanted: MemberFilter, *,
+                   with_nik: bool = False) -> Select[Any]:
+    columns: list[Any] = [
+        Membership.id, Worker.id, Worker.name, Worker.nik, Worker.village_code, Agreement.code,
+        Membership.status, Membership.status_reason, Membership.end_reason, Membership.kpj,
+        Membership.start_date, Membership.end_date, Membership.occupation_code,
+        func.coalesce(Occupation.name, Membership.occupation_text), Occupation.group,
+        Membership.agency]
+    query = (select(*columns).select_from(Membership)
+             .join(Agreement, Agreement.id == Membership.agreement_id)
+             .join(Worker, Worker.id == Membership.worker_id)
+             .outerjoin(Occupation, Occupation.code == Membership.occupation_code)
+             .where(in_scope(principal), newest_period()))
+    if wanted.agreement:
+        query = query.where(Agreement.code == wanted.agreement)
+    if wanted.status:
+        query = query.where(Membership.status == wanted.status)
+    if wanted.village:
+        query = query.where(Worker.village_code == wanted.village)
+    if wanted.occupation:
+        query = query.where(Membership.occupation_code == wanted.occupation)
+    if wanted.group:
+        query = query.where(Occupation.group == wanted.group)
+    if wanted.reason:
+        query = query.where(Membership.status_reason.icontains(wanted.reason, autoescape=True))
+    if wanted.name:
+        key = to_name_key(wanted.name) or ""
+        # Fewer than 2 letters (or only titles, "Hj.") would list everyone: nothing matches.
+        query = query.where(or_(Worker.name_key.startswith(key, autoescape=True),
+                                Worker.name_key.contains(" " + key, autoescape=True))
+                            if sum(c.isalnum() for c in key) >= MIN_NAME_LETTERS else false())
+    return query.order_by(Worker.name_key, Worker.id, Membership.id)
+
+
+def _member_row(row: Any) -> MemberRow:
+    (membership_id, worker_id, name, nik, village, agreement_code, status, reason, end_reason,
+     kpj, start, end, occupation_code, occupation_name, occupation_group, agency) = row
+    return MemberRow(membership_id=membership_id, worker_id=worker_id, name=name,
+                     nik_masked=mask_nik(nik), village_code=village,
+                     village_name=region_name(village) if village else None,
+                     agreement_code=agreement_code, status=status, status_reason=reason,
+                     end_reason=end_reason, kpj=kpj, start_date=start, end_date=end,
+                     occupation_code=occupation_code, occupation_name=occupation_name,
+                     occupation_group=occupation_group, agency=agency)
+
+
+def list_members(session: Session, principal: Principal, wanted: MemberFilter, *,
+                 page: int = 1, per_page: int = 25) -> Page[MemberRow]:
+    """Members in the principal's scope (the newest period of each worker under each
+    agreement) narrowed by ``wanted``, one page at a time, by name."""
+    principal.require("workers.read")
+    found = paginate(session, _member_select(principal, wanted.checked()), page, per_page)
+    return Page([_member_row(r) for r in found.items], found.page, found.per_page, found.total)
+
+
+def members_for_export(session: Session, principal: Principal,
+                       wanted: MemberFilter) -> list[MemberRow]:
+    """Every member of :func:`list_members` (all pages); refused above
+    :data:`MAX_EXPORT_ROWS`."""
+    principal.require("workers.read")
+    query = _member_select(principal, wanted.checked())
+    rows = list(session.execute(query.limit(MAX_EXPORT_ROWS + 1)))
+    if len(rows) > MAX_EXPORT_ROWS:
+        raise InvalidInput(f"lebih dari {MAX_EXPORT_ROWS:,} peserta".replace(",", ".")
+                           + "; persempit saringan (PKS, status, desa) lalu unduh lagi",
+                           "agreement")
+    return [_member_row(r) for r in rows]
+
+
+def rejection_reasons(session: Session, principal: Principal, wanted: MemberFilter,
+                      limit: int = 10) -> list[tuple[str, int]]:
+    """The most frequent reasons BPJS gave for the rejected members of the list, with their
+    counts: what to fix before proposing them again."""
+    principal.require("workers.read")
+    rejected = replace(wanted.checked(), status="rejected")
+    listed = _member_select(principal, rejected).order_by(None).subquery()
+    reason = listed.c.status_reason
+    return [(str(r or "-"), int(n)) for r, n in session.execute(
+        select(reason, func.count()).group_by(reason)
+        .order_by(func.count().desc(), reason).limit(limit))]
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the list's filters offer: the principal's agreements, the villages of their
+    members, the occupations in reach and their groups."""
+
+    agreements: list[tuple[str, str | None]]
+    villages: list[tuple[str, str]]
+    occupations: list[tuple[str, str, str]]
+    groups: list[str]
+
+
+MAX_CHOICES = 1_000
+
+
+def filter_choices(session: Session, principal: Principal) -> FilterChoices:
+    principal.require("workers.read")
+    agreements = [(code, title) for code, title in session.execute(
+        select(Agreement.code, Agreement.title).where(principal.agreement_filter(Agreement))
+        .order_by(Agreement.code).limit(MAX_CHOICES))]
+    codes = session.scalars(
+        select(Worker.village_code).distinct().select_from(Membership)
+        .join(Agreement, Agreement.id == Membership.agreement_id)
+        .join(Worker, Worker.id == Membership.worker_id)
+        .where(in_scope(principal), Worker.village_code.is_not(None)).limit(MAX_CHOICES))
+    villages = sorted(((c, region_name(c) or c) for c in codes if c), key=lambda v: v[1])
+    reach = (occupation_in_reach(principal.pemda_id) if principal.kind != "system"
+             else Occupation.code.is_not(None))
+    occupations = [(code, name, group) for code, name, group in session.execute(
+        select(Occupation.code, Occupation.name, Occupation.group).where(reach)
+        .order_by(Occupation.name).limit(MAX_CHOICES))]
+    return FilterChoices(agreements=agreements, villages=villages, occupations=occupations,
+                         groups=sorted({g for _, _, g in occupations}))
+
+
+@dataclass(frozen=True)
+class WorkerContact:
+    """What a correction may change of a person besides the occupation: as on file."""
+
+    name: str
+    address: str | None
+    phone: str | None
+
+
+def worker_contact(session: Session, principal: Principal, worker_id: int) -> WorkerContact:
+    """Name, address and phone of a worker in scope; NotFound otherwise."""
+    principal.require("workers.read")
+    found = session.execute(select(Worker.name, Worker.address, Worker.phone)
+                            .where(Worker.id == worker_id, visible(principal))).first()
+    if found is None:
+        raise NotFound(f"pekerja {worker_id} tidak ditemukan")
+    return WorkerContact(name=found[0], address=found[1], phone=found[2])
+
+
+def member_names(session: Session, principal: Principal, membership_ids: list[int]
+                 ) -> dict[int, str]:
+    """The names of the members of ``membership_ids`` the principal may see (to say whom a
+    refusal is about; the others stay unnamed)."""
+    principal.require("workers.read")
+    found: dict[int, str] = {}
+    for chunk in chunks(membership_ids):
+        found.update((ident, name) for ident, name in session.execute(
+            select(Membership.id, Worker.name).select_from(Membership)
+            .join(Agreement, Agreement.id == Membership.agreement_id)
+            .join(Worker, Worker.id == Membership.worker_id)
+            .where(Membership.id.in_(chunk), in_scope(principal))))
+    return found

@@ -53,7 +53,7 @@ from lindung.registry.normalize import (
     parse_rupiah,
     parse_sex,
 )
-from lindung.registry.regions import VILLAGE_ERRORS, resolve_villages
+from lindung.registry.regions import VILLAGE_ERRORS, VILLAGE_WARNINGS, resolve_villages
 from lindung.text import INVISIBLE_PATTERN, INVISIBLE_WHAT_TO_DO
 
 log = logging.getLogger("lindung.roster")
@@ -68,6 +68,7 @@ HEADERS: Mapping[str, tuple[str, ...]] = {
     "address": ("Alamat", "Alamat Lengkap", "Alamat Domisili", "Alamat Rumah"),
     "village": ("Desa", "Kelurahan", "Desa/Kelurahan", "Kelurahan/Desa", "Desa/Kel", "Kel/Desa",
                 "Kode Desa", "Kode Kelurahan", "Kode Desa/Kelurahan", "Desa Domisili"),
+    "district": ("Kecamatan", "Kec", "Kec.", "Kode Kecamatan", "Kecamatan Domisili"),
     "occupation": ("Pekerjaan", "Profesi", "Jabatan", "Jenis Pekerjaan"),
     "phone": ("No HP", "HP", "No. HP", "Nomor HP", "No Telp", "No. Telp", "Telp", "Telepon",
               "Nomor Telepon", "WA", "No WA", "No HP/WA", "Handphone"),
@@ -116,6 +117,9 @@ class RosterFile:
     numeric_nik_rows: frozenset[int] = frozenset()
     file_errors: tuple[str, ...] = ()
     sheet: str | None = None
+    trailing_rows: tuple[int, ...] = ()
+    """Rows under the table with neither NIK nor name (a signature block, a total): left out of
+    ``frame``, reported once as a note."""
 
     @property
     def ok(self) -> bool:
@@ -849,6 +853,7 @@ def read_roster(path: Path, *, sheet: str | None = None,
         )
         data = data.filter(~blank)
     data = data.rename(renames)
+    data, trailing = _without_trailing(data)
     if data.height > max_rows:
         return _failed(path, _too_many_rows(data.height, max_rows), sheet=sheet_name)
 
@@ -879,7 +884,32 @@ def read_roster(path: Path, *, sheet: str | None = None,
         numeric_nik_rows=numeric_rows,
         file_errors=tuple(errors),
         sheet=sheet_name,
+        trailing_rows=trailing,
     )
+
+
+def _without_trailing(data: pl.DataFrame) -> tuple[pl.DataFrame, tuple[int, ...]]:
+    """``data`` without the rows after the last one holding a NIK or a name: what is written
+    under the table (signatures, "Mengetahui", totals) is not a worker. Rows inside the table
+    without either stay, to be refused with their reason."""
+    present = [c for c in ("nik", "name") if c in data.columns]
+    if not present or data.height == 0:
+        return data, ()
+    filled = pl.any_horizontal(pl.col(c).str.strip_chars().fill_null("") != "" for c in present)
+    last = data.select(pl.arg_where(filled).max()).item()
+    cut = 0 if last is None else int(last) + 1
+    if cut == data.height:
+        return data, ()
+    return data.head(cut), tuple(data["row"].slice(cut).to_list())
+
+
+def trailing_note(rows: tuple[int, ...]) -> str | None:
+    """One note for the rows under the table that were left out, or None."""
+    if not rows:
+        return None
+    where = f"baris {rows[0]}" if len(rows) == 1 else f"baris {rows[0]}–{rows[-1]}"
+    return (f"{where} di bawah tabel tidak berisi NIK maupun nama (misalnya tanda tangan atau "
+            "jumlah) dan diabaikan")
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -942,6 +972,7 @@ ROSTER_ISSUES: Mapping[str, Issue] = {
         "jenis kelamin kosong; diambil dari NIK", "isi L/P bila berbeda dengan KTP"
     ),
     **{code: Issue(message, todo) for code, (message, todo) in VILLAGE_ERRORS.items()},
+    **{code: Issue(message, todo) for code, (message, todo) in VILLAGE_WARNINGS.items()},
     **{
         f"{name}_invisible": Issue(
             f"{_LABELS[name]} berisi karakter tak terlihat ({INVISIBLE_KINDS})",
@@ -960,7 +991,7 @@ ROSTER_ISSUES: Mapping[str, Issue] = {
 
 ALL_ISSUES: Mapping[str, Issue] = {**ISSUES, **NIK_ERRORS, **NIK_WARNINGS, **ROSTER_ISSUES}
 
-WARNINGS = frozenset({*NIK_WARNINGS, "birth_date_from_nik", "sex_from_nik"})
+WARNINGS = frozenset({*NIK_WARNINGS, *VILLAGE_WARNINGS, "birth_date_from_nik", "sex_from_nik"})
 
 CLEAN_SCHEMA: Mapping[str, type[pl.DataType] | pl.DataType] = {
     "row": pl.Int64, "nik": pl.String, "name": pl.String, "name_key": pl.String,
@@ -1050,7 +1081,8 @@ def validate_roster(
     village_text = pl.DataFrame({"v": _text(f, "village")}).select(
         clean_text_expr(pl.col("v")).alias("village_text")
     )["village_text"]
-    village = resolve_villages(village_text, within=area_code)
+    village = resolve_villages(village_text, within=area_code,
+                               districts=_text(f, "district") if "district" in f.columns else None)
     numeric = pl.col("row").is_in(
         pl.Series(sorted(roster.numeric_nik_rows), dtype=pl.Int64).implode()
     )
@@ -1082,6 +1114,9 @@ def validate_roster(
             "village_text": village_text,
             "village_code": village.code,
             "village_error": village.error,
+            "village_note": village.note,
+            "district": _text(f, "district"),
+            "district_error": village.district_error,
         }
     )
     col = pl.col
@@ -1163,6 +1198,7 @@ def validate_roster(
         ("phone", col("phone"), "phone_error", col("phone_clean").str.len_chars()),
         ("income", col("income"), "income_error", no_length),
         ("village", col("village"), "village_error", no_length),
+        ("district", col("district"), "district_error", no_length),
         *((c, col(c), f"{c}_error", col(f"{c}_clean").str.len_chars()) for c in _FREE_TEXT),
     ]
     found = pl.concat(
@@ -1174,6 +1210,8 @@ def validate_roster(
                 col(code).alias("code"),
                 col("first_row"),
                 length.cast(pl.Int64).alias("length"),
+                (col("village_note") if field_name == "village"
+                 else pl.lit(None, dtype=pl.String)).alias("note"),
                 # the refused characters, for the message (the value shows them as "\ufffd")
                 pl.when(col(code).str.ends_with("_invisible"))
                 .then(clean_text_expr(col(field_name)).str.extract_all(INVISIBLE_PATTERN))
@@ -1202,6 +1240,11 @@ def validate_roster(
         "code",
         pl.when(col("code") == "nik_duplicate")
         .then(pl.format("NIK sama dengan baris {}", col("first_row")))
+        .when(col("code") == "village_near")
+        .then(pl.format("Desa '{}' dibaca sebagai {}", col("value"), col("note")))
+        .when(col("code").is_in(["village_unknown", "village_ambiguous"])
+              & col("note").is_not_null())
+        .then(pl.format("{}; mungkin maksudnya: {}", message, col("note")))
         .when(col("code").str.ends_with("_too_long"))
         .then(pl.format("{} (sekarang {} karakter)", message, col("length")))
         .when(col("code").str.ends_with("_invisible"))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lindung.db import Base
@@ -28,3 +29,6 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(200))
     region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    """False once deactivated: its people cannot sign in, its tokens stop, nothing new is
+    made under it. The row stays (agreements, payers and the audit log name it)."""

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from lindung.errors import NotFound
 from lindung.organisations.models import Organisation
+from lindung.principal import Principal
 
 
 def get_organisation(session: Session, code: str) -> Organisation:
@@ -47,3 +48,15 @@ def branches(session: Session) -> list[Organisation]:
     """BPJS branch offices an agreement can be signed with."""
     return list(session.scalars(select(Organisation).where(Organisation.kind == "bpjs_branch")
                                 .order_by(Organisation.name)))
+
+
+def managed_organisations(session: Session, principal: Principal) -> list[Organisation]:
+    """The organisations whose people and places the principal manages (``accounts.manage``),
+    by code, inactive ones too: every one for the installation; a Pemda admin's own Pemda and
+    everything under it."""
+    principal.require("accounts.manage")
+    if principal.kind == "system":
+        return list(session.scalars(select(Organisation).order_by(Organisation.code)))
+    if principal.pemda_id is None:
+        return []
+    return organisations_under(session, principal.pemda_id)

@@ -11,7 +11,9 @@ from lindung.rules.params import ParameterSet, ParameterValue
 
 
 def _pct(ratio: Any) -> str:
-    return f"{(ratio * 100).normalize():f}%"
+    """An exact rate as Indonesian writes it: 0.0024 -> ``0,24%`` (decimal comma, no rounding:
+    a rate of law is shown as the law writes it)."""
+    return f"{(ratio * 100).normalize():f}".replace(".", ",") + "%"
 
 
 def describe_value(value: ParameterValue) -> str:
@@ -22,7 +24,7 @@ def describe_value(value: ParameterValue) -> str:
     if unit == "idr":
         return format_rupiah(v)
     if unit == "wage_multiple":
-        return f"{v:f} × upah"
+        return f"{v.normalize():f}".replace(".", ",") + " × upah"
     if unit in ("months", "years", "days", "count"):
         return f"{v} {dict(months='bulan', years='tahun', days='hari', count='')[unit]}".strip()
     if unit == "codes":

@@ -16,7 +16,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
@@ -52,8 +58,11 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
+    # Strict on purpose (docs/decisions/0017): no inline script or style anywhere; htmx is
+    # configured by a <meta> in base.html not to inject its own <style> nor to eval.
     "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; "
-                                "style-src 'self'; script-src 'self'; frame-ancestors 'none'"),
+                                "style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
+                                "base-uri 'none'; form-action 'self'"),
     "Cache-Control": "no-store",
 }
 
@@ -294,6 +303,12 @@ def create_app(engine: Engine | None = None, *, secure_cookies: bool = False) ->
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        # Pages link /static/favicon.svg; browsers, bookmarks and tools still ask for this one.
+        return FileResponse(STATIC / "favicon.ico", media_type="image/x-icon",
+                            headers={"Cache-Control": "public, max-age=86400"})
+
     def _answer(request: Request, status: int, code: str, message: str,
                 headers: dict[str, str] | None = None) -> Response:
         if _is_api(request):
@@ -325,7 +340,7 @@ def create_app(engine: Engine | None = None, *, secure_cookies: bool = False) ->
         log.error("database error [%s] on %s %s", incident, request.method, request.url.path,
                   exc_info=exc)
         return _answer(request, 500, "database_error",
-                       f"galat basis data; tidak ada yang disimpan. Sebutkan kode {incident} "
+                       f"kesalahan basis data; tidak ada yang disimpan. Sebutkan kode {incident} "
                        "kepada admin bila terulang.")
 
     @app.exception_handler(Exception)
@@ -334,7 +349,7 @@ def create_app(engine: Engine | None = None, *, secure_cookies: bool = False) ->
         log.error("unexpected error [%s] on %s %s", incident, request.method, request.url.path,
                   exc_info=exc)
         return _answer(request, 500, "internal_error",
-                       f"terjadi galat di server; tidak ada yang disimpan. Sebutkan kode "
+                       f"terjadi kesalahan di server; tidak ada yang disimpan. Sebutkan kode "
                        f"{incident} kepada admin bila terulang.")
 
     @app.exception_handler(SignInRequired)

@@ -1,12 +1,13 @@
 """Words of the agreement, roster-upload and BPJS-exchange pages (Bahasa Indonesia first).
 
-Kept apart from ``i18n.py`` so each domain owns its words; registered into the shared table
-when the pages are imported. A key already defined elsewhere is an error, not an override.
+Kept apart from ``i18n.py`` so each domain owns its words; ``lindung.web.i18n`` imports every
+``texts_*`` module and :func:`~lindung.web.i18n.register` adds its ``WORDS`` to the shared table.
+A key already defined elsewhere is an error, not an override.
 """
 
 from __future__ import annotations
 
-from lindung.web.i18n import TEXTS
+from lindung.web.i18n import register
 
 WORDS: dict[str, dict[str, str]] = {
     "pks.list": {"id": "Perjanjian kerja sama (PKS)", "en": "Cooperation agreements (PKS)"},
@@ -62,6 +63,9 @@ WORDS: dict[str, dict[str, str]] = {
     "pks.over": {"id": "Melebihi pagu", "en": "Over the ceiling"},
     "pks.no_ceiling": {"id": "Pagu belum diisi", "en": "No ceiling recorded"},
     "pks.by_status": {"id": "Peserta menurut status", "en": "Members by status"},
+    "pks.amendment_number": {"id": "Nomor", "en": "Number"},
+    "pks.total": {"id": "Jumlah", "en": "Total"},
+    "pks.months": {"id": "{n} bulan", "en": "{n} months"},
     "roster.title": {"id": "Unggah daftar peserta", "en": "Upload a roster"},
     "roster.agreement": {"id": "PKS tujuan", "en": "Agreement"},
     "roster.file": {"id": "Berkas daftar (Excel .xlsx atau CSV)", "en": "Roster file "
@@ -103,10 +107,7 @@ WORDS: dict[str, dict[str, str]] = {
                              "en": "Answer file (columns NIK, KPJ, Status, Keterangan)"},
     "exchange.result": {"id": "Hasil jawaban BPJS", "en": "Result of the BPJS answer"},
     "exchange.activated": {"id": "Menjadi aktif", "en": "Activated"},
-    "exchange.errors": {"id": "Galat", "en": "Errors"},
+    "exchange.errors": {"id": "Kesalahan", "en": "Errors"},
 }
 
-_clash = set(WORDS) & set(TEXTS)
-if _clash:  # pragma: no cover - a programming error caught on import
-    raise RuntimeError(f"kunci teks ganda: {', '.join(sorted(_clash))}")
-TEXTS.update(WORDS)
+register(WORDS, __name__)

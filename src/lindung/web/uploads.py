@@ -2,18 +2,18 @@
 
 The browser only ever holds a random key; the file, who uploaded it and for which agreement live
 under ``<upload dir>/<key>/``. A key is accepted only from the principal who made it, so a client
-can neither name a path nor reuse someone else's upload. Uploads older than a day are removed
-whenever a new one is stored.
+can neither name a path nor reuse someone else's upload. A file is deleted when its import is
+saved (``enrollment.actions.do_delete_upload``) and, at the latest, when the retention period
+the admin sets has passed (``do_purge_uploads``: at every new upload, at the start of
+``lindung serve`` and by ``lindung uploads purge``); both deletions are audited.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import shutil
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,19 +22,19 @@ from typing import IO, Any
 
 from lindung.accounts.crypto import same_secret
 from lindung.enrollment.roster_read import ROSTER_SUFFIXES
+from lindung.enrollment.uploads import KEY, default_root
 from lindung.errors import InvalidInput, NotFound
 from lindung.tempfiles import temporary_directory
 
 MAX_BYTES = 200 * 1024 * 1024
-KEEP_SECONDS = 24 * 3600
-_KEY = re.compile(r"^[A-Za-z0-9_-]{32}$")
+_KEY = KEY
 _SUFFIXES = ROSTER_SUFFIXES
 
 
 def upload_root(state: Any) -> Path:
     """``app.state.upload_dir`` when set (tests), else ``LINDUNG_UPLOAD_DIR`` or var/uploads."""
     configured = getattr(state, "upload_dir", None)
-    return Path(configured or os.environ.get("LINDUNG_UPLOAD_DIR") or Path("var") / "uploads")
+    return Path(configured) if configured else default_root()
 
 
 def safe_name(name: str | None) -> str:
@@ -70,19 +70,11 @@ class StoredUpload:
     phase: int | None
 
 
-def _sweep(root: Path) -> None:
-    cutoff = time.time() - KEEP_SECONDS
-    for entry in root.iterdir() if root.exists() else ():
-        if entry.is_dir() and _KEY.match(entry.name) and entry.stat().st_mtime < cutoff:
-            shutil.rmtree(entry, ignore_errors=True)
-
-
 def store(root: Path, source: IO[bytes], name: str | None, *, owner: str, agreement: str,
           all_or_nothing: bool, phase: int | None) -> StoredUpload:
     """Keep an uploaded file for ``owner`` until it is saved or discarded."""
     file_name = safe_name(name)
     root.mkdir(parents=True, exist_ok=True)
-    _sweep(root)
     key = secrets.token_urlsafe(24)
     folder = root / key
     folder.mkdir(mode=0o700)

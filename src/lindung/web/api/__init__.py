@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from lindung.web.api import (
+    accounts,
     agreements,
     counter,
     exchange,
@@ -19,5 +20,5 @@ from lindung.web.deps import csrf_guard
 router = APIRouter(dependencies=[Depends(csrf_guard)])
 # Every operation may answer these (no credentials, no permission, rate limit, unreadable or
 # invalid body); routes add their own (404, 409) on top.
-for module in (me, reference, agreements, roster, workers, exchange, counter):
+for module in (me, reference, agreements, roster, workers, exchange, counter, accounts):
     router.include_router(module.router, responses=errors(400, 422))

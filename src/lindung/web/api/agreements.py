@@ -207,6 +207,9 @@ class AmendmentCreate(BaseModel):
     end_date: IsoDate | None = None
     quota: Quota | None = None
     budget_ceiling: Rupiah | None = None
+    phases: list[PhaseIn] = Field([], max_length=MAX_PHASE, description=(
+        "Tahap baru yang ditambahkan addendum (mis. untuk tambahan kuota): mulai pada atau "
+        "setelah tanggal berlaku dan setelah tahap terakhir; tahap yang sudah ada tidak diubah"))
 
 
 class PayerAssign(BaseModel):
@@ -253,7 +256,7 @@ def _out(agreement: Agreement, terms: AgreementTerms, used: int,
 def _detail(session: Session, agreement: Agreement, on: date) -> AgreementDetail:
     terms = agreement_terms_on(agreement, on)
     usage = quota_usage(session, agreement, terms.quota)
-    budget = budget_of(agreement, terms, usage["used"])
+    budget = budget_of(agreement, terms, usage["spans"])
     codes = _codes(session, [agreement])
     return AgreementDetail(
         **_out(agreement, terms, usage["used"], codes),
@@ -345,6 +348,8 @@ def amend_agreement(code: CodePath, body: AmendmentCreate,
         value = getattr(body, name)
         changes[TERMS[name]] = ([p.lower() for p in value]
                                 if name == "programs" and value is not None else value)
+    if body.phases:
+        changes["phases"] = [PhaseTerms(p.number, p.start_date, p.quota) for p in body.phases]
     amendment = do_amend_agreement(session, principal, code, changes,
                                    effective=body.effective_date, reason=body.reason,
                                    members=open_members)

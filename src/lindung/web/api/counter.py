@@ -1,6 +1,9 @@
-"""API for service counters (the KIR desk): coverage checks, enrolment, the card PDF.
+"""API for service counters (the KIR desk): coverage checks, enrolment (a proposal with the
+payment's receipt), sending it to the BPJS branch, the receipt PDF and, once BPJS gave a KPJ,
+the card PDF.
 
-The NIK travels only in request bodies. A coverage check answers three fields and nothing else.
+The NIK travels only in request bodies. A coverage check answers three fields and nothing else:
+``covered`` only from a membership BPJS confirmed.
 """
 
 from __future__ import annotations
@@ -16,7 +19,13 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from lindung.counter import card
-from lindung.counter.actions import Coverage, do_check_coverage, do_enrol_driver
+from lindung.counter.actions import (
+    Coverage,
+    Receipt,
+    do_check_coverage,
+    do_enrol_driver,
+    do_send_enrolment,
+)
 from lindung.db import transaction
 from lindung.formatting import format_rupiah, terbilang_rupiah
 from lindung.limits import MAX_CODE, MAX_RUPIAH
@@ -71,7 +80,8 @@ class EnrolmentIn(BaseModel):
 class EnrolmentOut(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
-    number: str
+    receipt_number: str = Field(description="nomor bukti pendaftaran, unik per loket")
+    status: str = Field(description="proposed: belum terlindungi sampai BPJS mengonfirmasi")
     kpj: str | None
     programmes: list[str]
     valid_from: date
@@ -79,11 +89,23 @@ class EnrolmentOut(BaseModel):
     months: int
     funded_by: str
     agreement: str
-    amount: int = Field(description="iuran yang harus dibayar, rupiah")
+    amount: int = Field(description="iuran yang dibayar di loket, rupiah")
     amount_text: str
     amount_words: str
     renewal: bool
-    card_url: str
+    receipt_url: str
+    submission_url: str
+
+
+class SubmissionOut(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    receipt_number: str
+    status: str = Field(description="active (diterima, dengan KPJ), rejected (dengan alasan), "
+                                    "submitted (menunggu jawaban) atau proposed")
+    kpj: str | None
+    reason: str | None
+    card_url: str | None = Field(description="kartu peserta (PDF) bila sudah ada KPJ")
 
 
 @router.post("/coverage-checks", response_model=CoverageOut, summary="Cek kepesertaan")
@@ -111,17 +133,46 @@ def counter_enrolment(body: EnrolmentIn, request: Request, session: Session = DB
         sex=body.sex, phone=body.phone, occupation=body.occupation,
         declared_income=body.declared_income, months=body.months, funded_by=body.funded_by)
     return EnrolmentOut(
-        number=done.number, kpj=done.kpj, programmes=done.programmes,
-        valid_from=done.valid_from, valid_until=done.valid_until, months=done.months,
-        funded_by=done.funded_by, agreement=done.agreement_code, amount=done.amount,
-        amount_text=format_rupiah(done.amount), amount_words=terbilang_rupiah(done.amount),
-        renewal=done.renewal,
-        card_url=str(request.url_for("counter_card_pdf", number=done.number)))
+        receipt_number=done.receipt_number, status=done.status, kpj=done.kpj,
+        programmes=done.programmes, valid_from=done.valid_from, valid_until=done.valid_until,
+        months=done.months, funded_by=done.funded_by, agreement=done.agreement_code,
+        amount=done.amount, amount_text=format_rupiah(done.amount),
+        amount_words=terbilang_rupiah(done.amount), renewal=done.renewal,
+        receipt_url=str(request.url_for("counter_receipt_api", number=done.receipt_number)),
+        submission_url=str(request.url_for("counter_submission",
+                                           number=done.receipt_number)))
+
+
+def _submission_out(request: Request, receipt: Receipt) -> SubmissionOut:
+    card_url = (str(request.url_for("counter_card_pdf", number=receipt.receipt_number))
+                if receipt.status == "active" and receipt.kpj else None)
+    return SubmissionOut(receipt_number=receipt.receipt_number, status=receipt.status,
+                         kpj=receipt.kpj, reason=receipt.reason, card_url=card_url)
+
+
+@router.post("/counter-enrolments/{number}/submission", response_model=SubmissionOut,
+             responses=errors(404, 409),
+             summary="Kirim pendaftaran ke BPJS lewat API mitra cabang, dan jawabannya")
+def counter_submission(number: Annotated[str, ApiPath(max_length=20)], request: Request,
+                       session: Session = DB,
+                       principal: Principal = Depends(CAN_ENROL)) -> SubmissionOut:
+    return _submission_out(request, do_send_enrolment(session, principal, number))
+
+
+@router.get("/counter-enrolments/{number}/receipt", response_class=Response,
+            summary="Bukti pendaftaran (PDF, A6)",
+            responses={200: {"content": {"application/pdf": {}}}, **errors(404)})
+def counter_receipt_api(number: Annotated[str, ApiPath(max_length=20)],
+                        session: Session = DB,
+                        principal: Principal = Depends(CAN_ENROL)) -> Response:
+    pdf = card.receipt_pdf(session, principal, number)
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="bukti-{number}.pdf"'})
 
 
 @router.get("/counter-enrolments/{number}/card", response_class=Response,
-            summary="Kartu peserta (PDF, ukuran kartu 85,6 × 54 mm)",
-            responses={200: {"content": {"application/pdf": {}}}, **errors(404)})
+            summary="Kartu peserta dengan KPJ (PDF, 85,6 × 54 mm), setelah BPJS menerima",
+            responses={200: {"content": {"application/pdf": {}}}, **errors(404, 409)})
 def counter_card_pdf(number: Annotated[str, ApiPath(max_length=20)], request: Request,
                      session: Session = DB,
                      principal: Principal = Depends(CAN_ENROL)) -> Response:

@@ -12,7 +12,12 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from lindung.enrollment.actions import do_export_submission, do_import_answer
+from lindung.enrollment.actions import (
+    do_export_submission,
+    do_fetch_answers,
+    do_import_answer,
+    do_submit_to_branch,
+)
 from lindung.limits import MAX_CODE
 from lindung.principal import Principal
 from lindung.tempfiles import temporary_directory
@@ -77,4 +82,33 @@ def answers(file: UploadFile = File(...),
             session: Session = DB) -> AnswerReport:
     with uploads.temporary(file.file, file.filename) as path:
         result = do_import_answer(session, principal, path, agreement)
+    return AnswerReport.model_validate(result.to_dict(), strict=False)
+
+
+class PartnerSubmission(BaseModel):
+    model_config = STRICT
+    agreement: str
+    sent: int
+    answers: AnswerReport
+
+
+@router.post("/exchange/{code}/partner-submission", response_model=PartnerSubmission,
+             responses=errors(404, 409),
+             summary="Kirim peserta diusulkan lewat API mitra cabang BPJS (jawaban seketika)")
+def partner_submission(code: Annotated[str, ApiPath(max_length=MAX_CODE)],
+                       principal: Principal = Depends(MAY_EXCHANGE_EXPORT),
+                       session: Session = DB) -> PartnerSubmission:
+    outcome = do_submit_to_branch(session, principal, code)
+    return PartnerSubmission(agreement=outcome.agreement, sent=outcome.sent,
+                             answers=AnswerReport.model_validate(outcome.answers.to_dict(),
+                                                                 strict=False))
+
+
+@router.post("/exchange/{code}/partner-answers", response_model=AnswerReport,
+             responses=errors(404, 409),
+             summary="Ambil jawaban dari API mitra cabang BPJS")
+def partner_answers(code: Annotated[str, ApiPath(max_length=MAX_CODE)],
+                    principal: Principal = Depends(MAY_EXCHANGE_ANSWER),
+                    session: Session = DB) -> AnswerReport:
+    result = do_fetch_answers(session, principal, code)
     return AnswerReport.model_validate(result.to_dict(), strict=False)

@@ -3,13 +3,18 @@ The answer is the CLI's ``roster import --json``: counts and one error per row a
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
-from pydantic import BaseModel, ConfigDict
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from lindung.enrollment.actions import do_import_roster
+from lindung.enrollment.report import roster_template
 from lindung.limits import MAX_CODE, MAX_PHASE, MAX_UPLOAD_BYTES
 from lindung.principal import Principal
+from lindung.tempfiles import temporary_directory
 from lindung.web import uploads
 from lindung.web.api.common import errors
 from lindung.web.deps import DB, api_requires, csrf_guard
@@ -51,6 +56,9 @@ class RosterReport(BaseModel):
     errors: list[RowError]
     warning_details: list[RowWarning]
     notes: list[str]
+    start_date: str | None = Field(
+        None, description="tanggal mulai kepesertaan peserta baru (ISO): yang lebih akhir dari "
+        "mulai tahap dan hari diusulkan, kecuali PKS menyatakan sejak tahap")
 
 
 def _run(session: Session, principal: Principal, file: UploadFile, agreement: str, *,
@@ -84,3 +92,21 @@ def roster_import(file: UploadFile = File(...),
                   session: Session = DB) -> RosterReport:
     return _run(session, principal, file, agreement, dry_run=False,
                 all_or_nothing=all_or_nothing, phase=phase)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/rosters/template", responses={**errors(404, 422), 200: {"content": {XLSX: {}}}},
+            response_class=Response,
+            summary="Templat daftar peserta (XLSX): kolom, contoh, pekerjaan, desa wilayah PKS")
+def roster_template_download(agreement: str = Query(..., min_length=1, max_length=MAX_CODE,
+                                                    description="Kode PKS"),
+                             principal: Principal = Depends(MAY_ROSTER_IMPORT),
+                             session: Session = DB) -> Response:
+    with temporary_directory() as folder:
+        content = roster_template(session, principal, agreement,
+                                  Path(folder) / "templat.xlsx").read_bytes()
+    return Response(content, media_type=XLSX, headers={
+        "Content-Disposition": 'attachment; filename="templat-daftar-peserta.xlsx"'})
+

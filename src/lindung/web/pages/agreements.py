@@ -178,7 +178,7 @@ def agreement_detail(code: str, request: Request,
            *(p.payer_id for p in agreement.payers), *(p.group_id for p in agreement.payers)}
     return _page(request, "agreements/detail.html", principal, agreement=agreement,
                  terms=terms, periods=periods, usage=usage,
-                 budget=budget_of(agreement, terms, usage["used"]),
+                 budget=budget_of(agreement, terms, usage["spans"]),
                  names=organisation_names(session, ids),
                  funding={f.code: f.name for f in funding_sources(session)})
 
@@ -234,6 +234,15 @@ async def agreement_amend(code: str, request: Request,
         for name in ("number", "title", "funded_by", "payer"):
             if _text(form, name):
                 changes[name] = _text(form, name)
+        phase_start = forms.form_day(form, "phase_start", label="tanggal mulai tahap baru")
+        phase_quota = forms.form_number(form, "phase_quota", label="kuota tahap baru", low=1,
+                                        high=MAX_QUOTA)
+        if phase_start is not None or phase_quota is not None:
+            if phase_start is None or phase_quota is None:
+                raise InvalidInput("tahap baru perlu tanggal mulai dan kuota", "phases")
+            changes["phases"] = [PhaseTerms(
+                max((p.number for p in agreement.phases), default=0) + 1, phase_start,
+                phase_quota)]
         in_force = agreement_terms_on(agreement, effective)
         if picked and picked != in_force.program_list:
             changes["programs"] = picked

@@ -10,17 +10,27 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lindung.enrollment.actions import do_export_report, do_import_roster
+from lindung.enrollment.actions import (
+    do_delete_upload,
+    do_export_report,
+    do_import_roster,
+    do_purge_uploads,
+    do_set_upload_retention,
+)
+from lindung.enrollment.models import MAX_UPLOAD_RETENTION_DAYS
 from lindung.enrollment.queries import scoped_agreements
-from lindung.enrollment.report import FIELD_LABELS, ImportReport
+from lindung.enrollment.report import FIELD_LABELS, ImportReport, roster_template
+from lindung.enrollment.uploads import retention_days, stored
 from lindung.errors import InvalidInput, LindungError
 from lindung.limits import MAX_CODE, MAX_PHASE, MAX_UPLOAD_BYTES
-from lindung.principal import Principal
+from lindung.principal import Principal, system_principal
+from lindung.registry.models import Occupation, occupation_in_reach
 from lindung.tempfiles import temporary_directory
-from lindung.web import forms, texts_enrolment, uploads  # noqa: F401  (texts: page words)
+from lindung.web import forms, texts_enrolment, texts_roster, uploads  # noqa: F401  (words)
 from lindung.web.deps import DB, language, page_requires
 from lindung.web.pages.agreements import refused
 from lindung.web.templating import templates
@@ -39,11 +49,27 @@ def _page(request: Request, name: str, principal: Principal, status: int = 200,
 
 
 def _form(request: Request, principal: Principal, session: Session, *, error: str | None = None,
-          chosen: str = "", status: int = 200) -> Response:
+          chosen: str = "", status: int = 200, notice: str | None = None) -> Response:
+    admin = principal.kind == "system" or principal.role == "pemda_admin"
     return _page(request, "roster/upload.html", principal, status=status,
                  agreements=scoped_agreements(session, principal, "roster.import"),
                  error=error,
-                 chosen=chosen)
+                 chosen=chosen,
+                 notice=notice,
+                 occupations=_occupations(session, principal),
+                 retention=retention_days(session) if admin else None,
+                 retention_max=MAX_UPLOAD_RETENTION_DAYS,
+                 stored_files=len(stored(uploads.upload_root(request.app.state)))
+                 if admin else None)
+
+
+def _occupations(session: Session, principal: Principal) -> list[Occupation]:
+    """The occupations a roster of this principal's Pemda is matched against, for everyone
+    who uploads (the admin's settings page is the admin's)."""
+    query = select(Occupation).order_by(Occupation.name)
+    if principal.kind != "system":
+        query = query.where(occupation_in_reach(principal.pemda_id))
+    return list(session.scalars(query.limit(1000)))
 
 
 def _report(request: Request, principal: Principal, report: ImportReport, *, key: str | None,
@@ -61,7 +87,9 @@ def _phase(text: str) -> int | None:
 @router.get("/unggah", include_in_schema=False)
 def upload_form(request: Request, principal: Principal = Depends(MAY_ROSTER_IMPORT),
                 session: Session = DB) -> Response:
-    return _form(request, principal, session)
+    saved = request.query_params.get("disimpan") == "retensi"
+    return _form(request, principal, session,
+                 notice=texts_roster.WORDS["roster.retention_saved"]["id"] if saved else None)
 
 
 @router.post("/unggah", include_in_schema=False)
@@ -76,6 +104,8 @@ def upload_check(request: Request, agreement: str = Form("", max_length=MAX_CODE
         if file is None or not file.filename:
             raise InvalidInput("pilih berkas daftar peserta", "file")
         chosen_phase = _phase(phase)
+        # what has passed its retention goes before a new file comes (audited when any did)
+        do_purge_uploads(session, system_principal("uploads:purge"), root)
         stored = uploads.store(root, file.file, file.filename, owner=principal.actor,
                                agreement=agreement, all_or_nothing=all_or_nothing,
                                phase=chosen_phase)
@@ -105,7 +135,10 @@ def upload_save(request: Request, key: str = Form("", max_length=64),
     report = do_import_roster(session, principal, stored.path, stored.agreement, dry_run=False,
                               all_or_nothing=all_or_nothing, phase=stored.phase,
                               max_bytes=MAX_UPLOAD_BYTES)
-    uploads.discard(root, stored.key)
+    # The full NIKs leave the disk with the import (in the same transaction's audit trail).
+    do_delete_upload(session, principal, root, stored.key, file_name=stored.path.name,
+                     agreement_code=stored.agreement, reason="impor disimpan")
+    report.notes.append(texts_roster.WORDS["roster.file_deleted"]["id"])
     return _report(request, principal, report, key=None, all_or_nothing=all_or_nothing)
 
 
@@ -122,3 +155,31 @@ def upload_report(key: str, request: Request,
     name = "laporan-" + re.sub(r"[^A-Za-z0-9_-]", "_", stored.path.stem) + ".xlsx"
     return Response(content, media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/unggah/templat.xlsx", include_in_schema=False)
+def upload_template(request: Request, agreement: str = "",
+                    principal: Principal = Depends(MAY_ROSTER_IMPORT),
+                    session: Session = DB) -> Response:
+    with temporary_directory() as folder:
+        out = roster_template(session, principal, agreement[:MAX_CODE],
+                              Path(folder) / "templat.xlsx")
+        content = out.read_bytes()
+    name = "templat-" + re.sub(r"[^A-Za-z0-9_-]", "_", agreement[:MAX_CODE]) + ".xlsx"
+    return Response(content, media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/unggah/retensi", include_in_schema=False)
+def upload_retention(request: Request, days: str = Form("", max_length=20),
+                     principal: Principal = Depends(MAY_ROSTER_IMPORT),
+                     session: Session = DB) -> Response:
+    try:
+        chosen = forms.number(days, label="masa simpan (hari)", field="days", low=1,
+                              high=MAX_UPLOAD_RETENTION_DAYS, required=True)
+        do_set_upload_retention(session, principal, chosen or 0)
+        do_purge_uploads(session, principal, uploads.upload_root(request.app.state))
+    except InvalidInput as exc:
+        with refused(session, request) as fresh:
+            return _form(request, principal, fresh, error=str(exc), status=422)
+    return RedirectResponse("/unggah?disimpan=retensi", status_code=303)
