@@ -159,6 +159,7 @@ def test_a_reset_ends_the_sessions_of_the_person(metro: Engine) -> None:
     ("abcdefghijklmnopq", "pengulangan atau urutan"),
     ("kucingkucingkucing", "pengulangan"),
     ("Opd.Satpol 2026!!", "nama pengguna"),
+    ("Budi\u202eSantoso\u200b\x00\x1b[2J", "karakter kendali atau tak terlihat"),
 ])
 def test_password_rules(password: str, why: str) -> None:
     with pytest.raises(InvalidInput, match=why):

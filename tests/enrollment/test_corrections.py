@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from lindung.audit.models import AuditEvent
 from lindung.db import transaction
-from lindung.enrollment.actions import do_export_submission, do_import_answer
+from lindung.enrollment.actions import do_end_membership, do_export_submission, do_import_answer
 from lindung.enrollment.corrections import (
     BatchRefused,
     WorkerCorrection,
@@ -229,6 +229,10 @@ def test_ending_several_audits_each_and_refuses_a_rejected_one(
     with pytest.raises(BatchRefused) as refused, transaction(engine) as s:
         do_end_memberships(s, SYSTEM, [ids[3], ids[1]], reason="moved", on=TODAY)
     assert refused.value.refusals == [(ids[1], "kepesertaan sudah ditolak BPJS")]
+    assert _counts(session) == before
+    with pytest.raises(InvalidInput, match="sesudah akhir kepesertaan 31 Desember 2026"), \
+            transaction(engine) as s:
+        do_end_membership(s, SYSTEM, ids[3], reason="moved", on=date(9999, 12, 31))
     assert _counts(session) == before
     with transaction(engine) as s:
         do_end_memberships(s, SYSTEM, [ids[3], ids[4]], reason="moved", on=TODAY)

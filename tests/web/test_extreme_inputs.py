@@ -40,15 +40,18 @@ from sqlalchemy import Engine, func, select
 from starlette.routing import compile_path
 from starlette.types import Message, Receive, Scope, Send
 
+from lindung.accounts.actions import do_issue_token
 from lindung.accounts.crypto import digest
 from lindung.accounts.models import WebSession
+from lindung.accounts.queries import user_principal
 from lindung.accounts.throttle import sign_in_throttle, token_limiter
+from lindung.agreements.models import Agreement, FundingSource
 from lindung.audit.models import AuditEvent
 from lindung.db import make_engine, session_factory
 from lindung.demo_data import ACCOUNTS, DEMO_PASSWORD
 from lindung.enrollment.models import Membership
 from lindung.principal import ROLE_PERMISSIONS
-from lindung.registry.models import Worker
+from lindung.registry.queries import list_occupations
 from lindung.web.app import create_app
 from lindung.web.deps import anonymous_limiter
 from tests.conftest import Demo
@@ -347,53 +350,130 @@ def _driver(n: int) -> dict[str, Any]:
             "declared_income": 1_000_000, "months": 3, "funded_by": "self"}
 
 
-BASE_FORMS: dict[tuple[str, str], Callable[[int], dict[str, Any]]] = {
-    ("POST", "/masuk"): lambda n: {"username": "tidak.ada", "password": "salah-sekali"},
-    ("POST", "/pks/baru"): lambda n: {
+def new_password(n: int) -> str:
+    """A new password for serial ``n``: long enough, not common, not the one before."""
+    return f"kuda laut terbang senja {n}"
+
+
+def name_for(n: int) -> str:
+    """A person's name for serial ``n`` made of letters only (a correction must change it)."""
+    return "Uji " + "".join("abcdefghij"[int(d)] for d in str(n)).capitalize()
+
+
+def _pick(ids: tuple[int, ...], n: int) -> int:
+    """One of ``ids`` for serial ``n``: each probe names another (an id changed by an earlier
+    probe may no longer be changed)."""
+    return ids[n % len(ids)]
+
+
+Base = Callable[[int, "Env"], dict[str, Any]]
+"""A base request for serial ``n``, naming rows of the test's demo database (``env.template``)."""
+MEMBER_FILTER = {"pks": "METRO-2026", "status": "", "desa": "", "pekerjaan": "", "kelompok": "",
+                 "nama": "", "alasan_bpjs": ""}
+"""The member list's filters as its forms send them (hidden fields, none when unfiltered)."""
+
+BASE_FORMS: dict[tuple[str, str], Base] = {
+    ("POST", "/masuk"): lambda n, _: {"username": "tidak.ada", "password": "salah-sekali"},
+    ("POST", "/pks/baru"): lambda n, _: {
         "code": f"UJI-{n}", "region": "18.72", "segment": "bpu", "programs": ["jkk", "jkm"],
         "funded_by": "apbd", "start": "2026-01-01", "end": "2026-12-31", "quota": "100",
         "income": "1000000", "wage": "", "risk_class": "", "budget_ceiling": "", "number": "",
         "title": "", "branch": "", "phases": ""},
-    ("POST", "/pks/{code}/addendum"): lambda n: {
-        "effective": "2026-08-01", "reason": "Penyesuaian kuota", "quota": str(3100 + n),
-        "number": "", "title": "", "programs": [], "funded_by": "", "start": "", "end": "",
-        "income": "", "wage": "", "risk_class": "", "budget_ceiling": ""},
-    ("POST", "/pengaturan/pekerjaan"): lambda n: {
+    ("POST", "/pks/{code}/addendum"): lambda n, _: {
+        # a valid addendum (a quota raise would need its phase: docs/decisions/0021)
+        "effective": "2026-08-01", "reason": "Penyesuaian judul", "quota": "",
+        "number": "", "title": f"Judul addendum uji {n}", "programs": [], "funded_by": "",
+        "start": "", "end": "", "income": "", "wage": "", "risk_class": "",
+        "budget_ceiling": "", "phase_start": "", "phase_quota": ""},
+    ("POST", "/pengaturan/pekerjaan"): lambda n, _: {
         "code": f"uji_{n}", "name": f"Pekerjaan uji {n}", "group": "transport",
         "default_segment": "bpu", "risk_class": "", "aliases": ""},
-    ("POST", "/pengaturan/token"): lambda n: {
+    ("POST", "/pengaturan/token"): lambda n, _: {
         "name": f"Token uji {n}", "organisation": "PEMKOT-METRO",
         "permissions": ["reference.read"]},
-    ("POST", "/pekerja/cari-nik"): lambda n: {"nik": A_NIK},
-    ("POST", "/loket/cek"): lambda n: {"nik": driver_nik(1)},
-    ("POST", "/loket/daftar"): lambda n: {k: str(v) for k, v in _driver(n).items()},
-    ("POST", "/unggah"): lambda n: {"agreement": "METRO-2026", "phase": ""},
-    ("POST", "/unggah/simpan"): lambda n: {"key": "A" * 32},
-    ("POST", "/pertukaran/jawaban"): lambda n: {"agreement": "METRO-2026"},
-    ("POST", "/api/v1/rosters/dry-run"): lambda n: {"agreement": "METRO-2026"},
-    ("POST", "/api/v1/rosters"): lambda n: {"agreement": "METRO-2026"},
-    ("POST", "/api/v1/exchange/answers"): lambda n: {"agreement": "METRO-2026"},
+    ("POST", "/pekerja/cari-nik"): lambda n, _: {"nik": A_NIK},
+    ("POST", "/loket/cek"): lambda n, _: {"nik": driver_nik(1)},
+    ("POST", "/loket/daftar"): lambda n, _: {k: str(v) for k, v in _driver(n).items()},
+    ("POST", "/unggah"): lambda n, _: {"agreement": "METRO-2026", "phase": ""},
+    ("POST", "/unggah/simpan"): lambda n, _: {"key": "A" * 32},
+    ("POST", "/pertukaran/jawaban"): lambda n, _: {"agreement": "METRO-2026"},
+    ("POST", "/api/v1/rosters/dry-run"): lambda n, _: {"agreement": "METRO-2026"},
+    ("POST", "/api/v1/rosters"): lambda n, _: {"agreement": "METRO-2026"},
+    ("POST", "/api/v1/exchange/answers"): lambda n, _: {"agreement": "METRO-2026"},
+    ("POST", "/akun/kata-sandi"): lambda n, env: {
+        "current_password": env.password, "password": new_password(n),
+        "password_again": new_password(n)},
+    ("POST", "/pekerja/unduh"): lambda n, _: MEMBER_FILTER,
+    ("POST", "/pekerja/massal"): lambda n, env: {
+        **MEMBER_FILTER, "status": "rejected", "tindakan": ["ajukan-ulang"],
+        "pilih": [str(_pick(env.template.rejected, n))]},
+    ("POST", "/pekerja/{worker_id}/koreksi"): lambda n, _: {
+        "nama": name_for(n), "alasan": "Salah ketik nama"},
+    ("POST", "/pengaturan/token/{token_id}/ganti"): lambda n, _: {"overlap_minutes": "60"},
+    ("POST", "/pengaturan/akun/pengguna"): lambda n, _: {
+        "username": f"uji.{n}", "display_name": f"Pengguna uji {n}", "role": "opd_operator",
+        "organisation": "SATPOL-METRO"},
+    ("POST", "/pengaturan/akun/organisasi"): lambda n, _: {
+        "code": f"OPD-UJI-{n}", "name": f"Dinas uji {n}", "kind": "opd",
+        "parent": "PEMKOT-METRO", "region": "18.72"},
 }
-BASE_JSON: dict[tuple[str, str], Callable[[int], dict[str, Any]]] = {
-    ("POST", "/api/v1/agreements"): _agreement_json,
-    ("POST", "/api/v1/agreements/{code}/amendments"): lambda n: {
-        "effective_date": "2026-08-01", "reason": "Penyesuaian kuota", "quota": 3100 + n},
-    ("POST", "/api/v1/agreements/{code}/payers"): lambda n: {
+BASE_JSON: dict[tuple[str, str], Base] = {
+    ("POST", "/api/v1/agreements"): lambda n, _: _agreement_json(n),
+    ("POST", "/api/v1/agreements/{code}/amendments"): lambda n, _: {
+        "effective_date": "2026-08-01", "reason": "Penyesuaian judul",
+        "title": f"Judul addendum uji {n}"},
+    ("POST", "/api/v1/agreements/{code}/payers"): lambda n, _: {
         "effective_date": f"2026-{1 + n % 12:02d}-01", "funded_by": "apbd",
         "group": "DINSOS-METRO", "payer": "DINSOS-METRO"},
-    ("POST", "/api/v1/occupations"): lambda n: {
+    ("POST", "/api/v1/occupations"): lambda n, _: {
         "code": f"uji_api_{n}", "name": f"Pekerjaan uji {n}", "group": "transport",
         "default_segment": "bpu", "risk_class": 1, "aliases": ["uji"]},
-    ("POST", "/api/v1/coverage-checks"): lambda n: {"nik": driver_nik(1)},
-    ("POST", "/api/v1/counter-enrolments"): _driver,
-    ("POST", "/api/v1/workers/lookup"): lambda n: {"nik": A_NIK},
+    ("POST", "/api/v1/coverage-checks"): lambda n, _: {"nik": driver_nik(1)},
+    ("POST", "/api/v1/counter-enrolments"): lambda n, _: _driver(n),
+    ("POST", "/api/v1/workers/lookup"): lambda n, _: {"nik": A_NIK},
+    ("POST", "/api/v1/memberships/resubmissions"): lambda n, env: {
+        "ids": [_pick(env.template.rejected, n)]},
+    ("POST", "/api/v1/memberships/endings"): lambda n, env: {
+        "ids": [_pick(env.template.active, n)], "reason": "resigned", "on": "2026-12-31"},
+    ("PATCH", "/api/v1/workers/{worker_id}"): lambda n, _: {
+        "name": name_for(n), "reason": "Salah ketik nama"},
+    ("PATCH", "/api/v1/memberships/{membership_id}"): lambda n, env: {
+        "occupation": env.template.occupation, "reason": "Salah pilih pekerjaan"},
+    ("POST", "/api/v1/users"): lambda n, _: {
+        "username": f"uji.api.{n}", "display_name": f"Pengguna uji {n}",
+        "role": "village_operator", "organisation": "KEL-METRO-DEMO"},
+    ("POST", "/api/v1/me/password"): lambda n, env: {
+        "current_password": env.password, "new_password": new_password(n)},
+    ("POST", "/api/v1/organisations"): lambda n, _: {
+        "code": f"OPD-UJI-API-{n}", "kind": "opd", "name": f"Dinas uji {n}",
+        "region_code": "18.72", "parent": "PEMKOT-METRO"},
+    ("POST", "/api/v1/tokens"): lambda n, _: {
+        "name": f"Token uji {n}", "organisation": "PEMKOT-METRO",
+        "permissions": ["reference.read"], "rate_per_minute": 60},
+    ("POST", "/api/v1/tokens/{token_id}/rotate"): lambda n, _: {"overlap_minutes": 60},
 }
-BASE_QUERY = {"page": "1", "hal": "1", "per_page": "25", "nama": "sa", "name": "sa"}
+PASSWORD_CHANGES = {("POST", "/akun/kata-sandi"): "password",
+                    ("POST", "/api/v1/me/password"): "new_password"}
+"""Routes that change the prober's own password -> the field of the new one: once one is
+accepted, the next requests type it as the current password (so they reach the checks of the
+new one)."""
+BASE_QUERY = {"page": "1", "hal": "1", "per_page": "25", "nama": "sa", "name": "sa",
+              "agreement": "METRO-2026"}
 BASE_MAY_FAIL = {
     ("POST", "/masuk"),  # no such account
-    ("POST", "/pengaturan/token/{token_id}/cabut"),  # no such token (the counter's stays)
+    # needs the short session a one-time code opens (its own cookie, not the probers'): the
+    # choice of a new password is tested in tests/accounts/test_web.py and the browser test
+    ("POST", "/masuk/kata-sandi-baru"),
     ("POST", "/unggah/simpan"), ("GET", "/unggah/{key}/laporan.xlsx"),  # no such upload
     ("GET", "/loket/kartu/{number}.pdf"), ("GET", "/api/v1/counter-enrolments/{number}/card"),
+    # no such receipt (or, for the partner API, a branch that exchanges files: no API here)
+    ("GET", "/loket/bukti/{number}.pdf"), ("GET", "/loket/bukti/{number}"),
+    ("POST", "/loket/bukti/{number}/kirim"),
+    ("GET", "/api/v1/counter-enrolments/{number}/receipt"),
+    ("POST", "/api/v1/counter-enrolments/{number}/submission"),
+    ("POST", "/pertukaran/{code}/kirim-api"), ("POST", "/pertukaran/{code}/jawaban-api"),
+    ("POST", "/api/v1/exchange/{code}/partner-submission"),
+    ("POST", "/api/v1/exchange/{code}/partner-answers"),
     ("POST", "/pekerja/cari-nik"), ("POST", "/api/v1/workers/lookup"),  # NIK may be unknown
 }
 """Routes whose base request (every field valid) may be refused; any other base must pass, so
@@ -549,8 +629,47 @@ class Template:
     path: Path
     sessions: dict[str, tuple[str, str]]  # username: (session cookie, CSRF token)
     counter_token: str
-    worker_id: int
-    forms: dict[tuple[str, str], ScrapedForm]
+    worker_id: int  # a Metro worker admin.metro may correct
+    membership_id: int  # a Metro membership whose occupation admin.metro may correct ...
+    occupation: str  # ... to this one
+    rejected: tuple[int, ...]  # Metro memberships BPJS rejected (each may be proposed again)
+    active: tuple[int, ...]  # active Metro memberships (each may be ended)
+    token_id: int  # an API token of Kota Metro (admin.metro may rotate or revoke it)
+    forms: dict[tuple[str, str], ScrapedForm] = field(default_factory=dict)
+
+
+MANAGED_USER = "desa.metro"
+"""A demo account admin.metro manages (its code is reset, it is deactivated)."""
+MANAGED_ORGANISATION = "KEL-METRO-DEMO"
+"""An organisation under PEMKOT-METRO (admin.metro may deactivate it)."""
+
+
+def _demo_rows(engine: Engine) -> dict[str, Any]:
+    """Rows of the demo the base requests name (see :class:`Template`), and an API token of
+    Kota Metro issued for the probes (the counter's is Lampung Tengah's)."""
+    with session_factory(engine)() as s:
+        admin = user_principal(s, "admin.metro")
+        assert admin is not None
+        _secret, token = do_issue_token(s, admin, name="Sistem uji masukan ekstrem",
+                                        organisation_code="PEMKOT-METRO",
+                                        permissions=["reference.read"])
+        s.commit()
+        metro = (select(Membership).join(Agreement, Agreement.id == Membership.agreement_id)
+                 .where(Agreement.code == "METRO-2026").order_by(Membership.id))
+        rejected = tuple(m.id for m in s.scalars(metro.where(Membership.status == "rejected")))
+        active = list(s.scalars(metro.where(Membership.status == "active")))
+        worker_id = min(m.worker_id for m in active)
+        membership = next(m for m in active if m.worker_id != worker_id)
+        funding = s.get(FundingSource, membership.funding_source_code)
+        groups = funding.occupation_groups if funding is not None else None
+        occupation = next(o.code for o in list_occupations(s, admin, per_page=100).items
+                          if o.code != membership.occupation_code
+                          and (groups is None or o.group in groups))
+        assert rejected and active
+        return {"worker_id": worker_id, "membership_id": membership.id,
+                "occupation": occupation, "rejected": rejected,
+                "active": tuple(m.id for m in active[:50] if m.worker_id != worker_id),
+                "token_id": token.id}
 
 
 def _sign_in(app: FastAPI, engine: Engine, username: str) -> tuple[str, str]:
@@ -580,11 +699,15 @@ def _client(app: Any, template: Template, principal: str) -> Client:
     return client
 
 
-def _path_values(route: Route, worker_id: int) -> dict[str, str]:
-    values = {"code": "METRO-2026", "worker_id": str(worker_id), "token_id": "999999",
+def _path_values(route: Route, template: Template) -> dict[str, str]:
+    values = {"code": "METRO-2026", "worker_id": str(template.worker_id),
+              "membership_id": str(template.membership_id),
+              "token_id": str(template.token_id), "username": MANAGED_USER,
               "number": "KARTU-TIDAK-ADA", "key": "A" * 32, "lang": "id"}
     if "/regions/" in route.path:
         values["code"] = "18.72"
+    if "/organisasi/" in route.path or "/organisations/" in route.path:
+        values["code"] = MANAGED_ORGANISATION
     return {p.name: values.get(p.name, "1") for p in route.params if p.where == "path"}
 
 
@@ -595,7 +718,7 @@ def _scrape(app: FastAPI, template: Template) -> dict[tuple[str, str], ScrapedFo
         if route.api or route.method != "GET" or route.principal == "anonymous":
             continue
         client = _client(app, template, route.principal)
-        url = fill(route.path, _path_values(route, template.worker_id))
+        url = fill(route.path, _path_values(route, template))
         page = client.get(url, follow_redirects=False)
         if "text/html" not in page.headers.get("content-type", ""):
             continue
@@ -626,11 +749,9 @@ def signed_in_template(demo_template: Demo, tmp_path_factory: pytest.TempPathFac
         app.state.upload_dir = folder / "uploads"
         sign_in_throttle.clear()
         anonymous_limiter._calls.clear()
-        with session_factory(engine)() as s:
-            worker_id = s.scalar(select(Worker.id).join(Membership).order_by(Worker.id))
-        assert worker_id is not None
+        rows = _demo_rows(engine)
         template = Template(path, {name: _sign_in(app, engine, name) for name in PRINCIPALS},
-                            demo_template.counter_token, worker_id, {})
+                            demo_template.counter_token, **rows)
         template.forms = _scrape(app, template)
     finally:
         engine.dispose()
@@ -663,6 +784,7 @@ class Env:
     causes: _Causes
     serial: int = 100
     signin_token: str = ""
+    password: str = DEMO_PASSWORD  # admin.metro's (see PASSWORD_CHANGES)
 
     def client(self, principal: str) -> Client:
         return _client(self.app, self.template, principal)
@@ -713,17 +835,22 @@ def probes_of(route: Route, env: Env) -> Iterator[Probe]:
     for name in scraped.files:
         params.setdefault(("file", name), Param(name, "file", "text"))
 
+    form_of = BASE_FORMS.get(route.key)
+    for name, default in (form_of(0, env) if form_of is not None else {}).items():
+        if ("form", name) not in params:  # a field the page reads itself, not shown on it
+            params["form", name] = Param(name, "form", kind_of(str, name),
+                                         isinstance(default, list))
+
     def base(where: str, name: str, value: Any) -> Probe:
         n = env.next_serial()
-        form_of = BASE_FORMS.get(route.key)
-        form = {**scraped.defaults, **(form_of(n) if form_of is not None else {})}
+        form = {**scraped.defaults, **(form_of(n, env) if form_of is not None else {})}
         form = {p.name: form.get(p.name, [] if p.many else "") for p in params.values()
                 if p.where == "form"}
         body = None
         if route.model is not None:
             body_of = BASE_JSON.get(route.key)
-            body = body_of(n) if body_of is not None else model_example(route.model)
-        return Probe(where, name, value, _path_values(route, env.template.worker_id),
+            body = body_of(n, env) if body_of is not None else model_example(route.model)
+        return Probe(where, name, value, _path_values(route, env.template),
                      {p.name: BASE_QUERY[p.name] for p in params.values()
                       if p.where == "query" and p.name in BASE_QUERY},
                      form, body, base_file(route) if route.multipart else None)
@@ -787,6 +914,7 @@ def send(env: Env, client: Client, route: Route, probe: Probe) -> Any:
     env.causes.records.clear()
     token_limiter._calls.clear()  # rate limits are not what is probed here
     anonymous_limiter._calls.clear()
+    sign_in_throttle.clear()
     response = client.request(route.method, fill(route.path, probe.path), **kwargs)
     if route.principal == "anonymous":
         env.signin_token = _signin_token(response)
@@ -956,6 +1084,9 @@ def test_route_survives_extreme_inputs(route: Route, env: Env) -> None:
     for probe in probes_of(route, env):
         response = send(env, client, route, probe)
         sent += 1
+        new = PASSWORD_CHANGES.get(route.key)
+        if new and response.status_code < 400:
+            env.password = str((probe.form if probe.body is None else probe.body)[new])
         problem = judge(route, response, env.causes)
         if probe.name == "(base request)" and problem is None and response.status_code >= 400 \
                 and route.key not in BASE_MAY_FAIL:

@@ -20,6 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from lindung.errors import InvalidInput
+from lindung.text import invisible_characters
 
 MIN_LENGTH = 15
 """800-63B-4 section 3.1.1.2: a password that is the only factor is at least 15 characters."""
@@ -88,6 +89,13 @@ def check_new_password(password: str, *, username: str = "", display_name: str =
                            "empat kata, sudah cukup", "password")
     if length > MAX_LENGTH:
         raise InvalidInput(f"kata sandi paling panjang {MAX_LENGTH} karakter", "password")
+    hidden = invisible_characters(password)
+    if hidden:
+        # 800-63B asks for every printing character; a control or invisible one cannot be typed
+        # again at the next sign-in, so it is refused rather than stored
+        raise InvalidInput("kata sandi memuat karakter kendali atau tak terlihat ("
+                           f"{', '.join(hidden)}); ketik kata sandi langsung dengan papan "
+                           "ketik", "password")
     core = _core(password)
     person = {c for c in (_core(username), _core(display_name)) if c}
     if core in person:

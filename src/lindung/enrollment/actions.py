@@ -32,6 +32,7 @@ from lindung.agreements.terms import (
     agreement_terms_on,
     contract_months_of,
     contribution_inputs,
+    latest_terms,
     member_start,
 )
 from lindung.audit.service import record
@@ -812,11 +813,16 @@ def do_end_membership(session: Session, principal: Principal, membership_id: int
         raise Conflict(f"kepesertaan sudah berstatus {membership.status}")
     if on < membership.start_date:
         raise InvalidInput("tanggal berakhir sebelum tanggal mulai kepesertaan", "on")
+    agreement = session.get(Agreement, membership.agreement_id)
+    last_day = membership.end_date or (latest_terms(agreement).end_date if agreement else None)
+    if last_day is not None and on > last_day:
+        raise InvalidInput(f"tanggal berakhir {format_date_id(on)} sesudah akhir kepesertaan "
+                           f"{format_date_id(last_day)}; kepesertaan tidak dapat diperpanjang "
+                           "dengan mengakhirinya", "on")
     before = {"status": membership.status, "end_date": membership.end_date}
     change_status(session, membership, "ended", actor=principal.actor, reason=reason,
                   detail={"on": on.isoformat()})
     membership.end_reason, membership.end_date = reason, on
-    agreement = session.get(Agreement, membership.agreement_id)
     record(session, actor=principal.actor, action="membership.end", entity="membership",
            entity_id=membership.id, pemda_id=agreement.pemda_id if agreement else None,
            before=before, after={"status": "ended", "end_date": on, "end_reason": reason})
