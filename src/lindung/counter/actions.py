@@ -400,6 +400,11 @@ def do_print_receipt(session: Session, principal: Principal, number: str,
            detail={"receipt": payment.receipt_number, "nik": mask_nik(worker.nik)})
     can_send = (membership.status in PENDING_STATUSES
                 and _answers_at_once(session, membership, connector) is not None)
+    return _receipt(counter, payment, membership, worker, can_send)
+
+
+def _receipt(counter: Organisation, payment: CounterPayment, membership: Membership,
+             worker: Worker, can_send: bool) -> Receipt:
     return Receipt(receipt_number=payment.receipt_number, counter_name=counter.name,
                    received_at=payment.received_at, received_by=payment.received_by,
                    name=worker.name, nik_masked=mask_nik(worker.nik),
@@ -456,15 +461,8 @@ def do_send_enrolment(session: Session, principal: Principal, number: str,
            after={"status": membership.status, "kpj": membership.kpj,
                   "receipt": payment.receipt_number, "connector": chosen.kind,
                   "nik": mask_nik(worker.nik), "errors": len(errors)})
-    return Receipt(receipt_number=payment.receipt_number, counter_name=counter.name,
-                   received_at=payment.received_at, received_by=payment.received_by,
-                   name=worker.name, nik_masked=mask_nik(worker.nik),
-                   programmes=membership.program_list, valid_from=payment.start_date,
-                   valid_until=payment.end_date, months=payment.months,
-                   funded_by=payment.funding_source_code, amount=payment.amount,
-                   status=membership.status, kpj=membership.kpj,
-                   reason=membership.status_reason if membership.status == "rejected" else None,
-                   can_send=membership.status in PENDING_STATUSES)
+    return _receipt(counter, payment, membership, worker,
+                    membership.status in PENDING_STATUSES)
 
 
 # --- cards -------------------------------------------------------------------------------------
