@@ -213,13 +213,14 @@ def _compute(row: Mapping[str, Any], law: Any) -> dict[str, Any]:
 
     elif segment == "bpu":
         # PP 50/2025: half of JKK + JKM, transport BPU first, then the others; not for members
-        # whose contributions come from the state or a regional (or, cautiously, village) budget.
+        # whose contributions come from the state or a regional budget (Pasal 3 ayat (5); a
+        # village budget is not named) nor for BPU who are employers (Pasal 3 ayat (4)).
         excluded = {*(law("relief.bpu_2026.excluded_funding") or ()),
-                    *(law("relief.bpu_2026.excluded_funding_derived") or ()),
-                    *(law("relief.bpu_2026.excluded_funding_unconfirmed") or ())}
+                    *(law("relief.bpu_2026.excluded_funding_derived") or ())}
+        employer = row.get("occupation") in (law("relief.bpu_2026.excluded_occupations") or ())
         transport = row.get("occupation") in (law("relief.bpu_2026.transport_occupations") or ())
         relief = None
-        if funded_by not in excluded:
+        if funded_by not in excluded and not employer:
             relief = (law("relief.bpu_2026.transport.discount") if transport
                       else law("relief.bpu_2026.other.discount"))
         band = Decimal(income)  # PP 44/2015 Lampiran II: the declared income band
@@ -247,7 +248,7 @@ def _compute(row: Mapping[str, Any], law: Any) -> dict[str, Any]:
                         floor = band["up_to"]
                 out[line] = whole_rupiah(exact)
 
-    else:  # pmi, Permenaker 4/2023 Pasal 18: fixed amounts, no relief
+    else:  # pmi, Permenaker 18/2018, 4/2023 Pasal 18: fixed amounts, no relief
         if row.get("pre_placement") is not False:
             out["jkk_jkm_pre_placement"] = law("pmi.pre_placement.amount")
         longest = law("pmi.max_term_months")

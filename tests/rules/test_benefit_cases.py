@@ -41,8 +41,19 @@ def _dig(data: Any, path: str) -> Any:
 def test_case(case: dict[str, Any]) -> None:
     assert set(case) == CASE_FIELDS, f"case fields must be {sorted(CASE_FIELDS)}"
     assert case["benefit"] in benefits.__all__, f"unknown benefit {case['benefit']!r}"
-    result = getattr(benefits, case["benefit"])(**case["inputs"]).to_dict()
     assert case["expected"], "a case must expect something"
+    if "error" in case["expected"]:
+        # A refusal: ``expected: {error: words the one-line message must contain}``.
+        assert set(case["expected"]) == {"error"}, "a refusal expects only its error"
+        with pytest.raises(benefits.BenefitError) as refused:
+            getattr(benefits, case["benefit"])(**case["inputs"])
+        message = str(refused.value)
+        assert "\n" not in message, f"a refusal is one line: {message!r}"
+        assert case["expected"]["error"] in message, (
+            f"expected the refusal to say {case['expected']['error']!r}, got {message!r}\n"
+            f"basis: {case['basis']}")
+        return
+    result = getattr(benefits, case["benefit"])(**case["inputs"]).to_dict()
     for path, expected in case["expected"].items():
         actual = _dig(result, path)
         assert actual == expected and type(actual) is type(expected), (

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lindung.rules.benefits import (
+    BenefitError,
     Child,
     ChildPerson,
     Family,
@@ -29,7 +30,7 @@ from lindung.rules.benefits import (
     retirement_age,
     stmb,
 )
-from lindung.rules.params import ParameterNotInForce, ParameterSet, load_parameters
+from lindung.rules.params import ParameterSet, load_parameters
 
 D = date(2024, 5, 1)
 
@@ -41,7 +42,8 @@ def test_result_is_plain_json_with_the_agreed_keys() -> None:
     out = jkm(death_date=D, contribution_months=40, children=[Child("sma", 2)]).to_dict()
     assert json.loads(json.dumps(out)) == out
     assert list(out) == ["benefit", "event_date", "amounts", "total", "eligible", "reasons",
-                         "trace", "warnings", "scholarship", "details"]
+                         "trace", "warnings", "scholarship", "details", "payer"]
+    assert out["payer"]["payer"] == "bpjs"
     assert out["event_date"] == "2024-05-01"
     assert set(out["scholarship"]) == {"eligible", "min_contribution_months", "max_children",
                                        "cap", "per_child", "total", "levels"}
@@ -78,10 +80,11 @@ def test_jkk_death_warns_that_the_floor_is_unconfirmed() -> None:
     assert any("jkk.death.floor" in w and "UNCONFIRMED" in w for w in out.warnings)
 
 
-def test_old_regime_scholarship_minimum_warns_unconfirmed() -> None:
+def test_old_regime_scholarship_minimum_is_the_primary_text() -> None:
+    # PP 44/2015 Art. 34(1)d, read 2026-11-29: 5 years, confirmed, so no warning any more.
     out = jkm(death_date=date(2019, 6, 1), contribution_months=70)
-    assert any("jkm.scholarship.min_contribution_months" in w and "UNCONFIRMED" in w
-               for w in out.warnings)
+    assert not any("jkm.scholarship.min_contribution_months" in w for w in out.warnings)
+    assert out.scholarship.min_contribution_months == 60
 
 
 def test_a_pension_far_in_the_future_warns_that_the_limits_may_be_stale() -> None:
@@ -165,14 +168,16 @@ def test_jp_for_someone_who_retired_before_jp_began_is_refused() -> None:
 # --- gaps in the law's values -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("day", [date(2016, 3, 1), date(2020, 6, 1), date(2023, 2, 28)])
-def test_unknown_jp_limits_raise_instead_of_guessing(day: date) -> None:
-    with pytest.raises(ParameterNotInForce, match=r"jp\.benefit\.min"):
+@pytest.mark.parametrize("day", [date(2017, 3, 1), date(2018, 6, 1), date(2019, 2, 28)])
+def test_unknown_jp_limits_are_refused_instead_of_guessed(day: date) -> None:
+    # regulations.md §13: the 2017 and 2018 minimum and maximum were not found.
+    with pytest.raises(BenefitError, match=r"jp\.benefit\.min.*UNCONFIRMED"):
         jp_benefit_limits(pension_start=day)
 
 
-def test_jkm_before_the_programme_raises() -> None:
-    with pytest.raises(ParameterNotInForce):
+def test_jkm_before_the_programme_is_refused_naming_the_first_date() -> None:
+    # regulations.md §13 "Before July 2015": refused with a message, never ParameterNotInForce.
+    with pytest.raises(BenefitError, match="2015-07-01"):
         jkm(death_date=date(2015, 6, 30), contribution_months=10)
 
 
@@ -199,7 +204,7 @@ def test_retirement_age_of_a_leap_day_birth() -> None:
 # --- amounts ------------------------------------------------------------------------------------
 
 
-@given(wage=st.integers(0, 200_000_000), months=st.integers(0, 600))
+@given(wage=st.integers(1, 200_000_000), months=st.integers(0, 600))
 def test_jp_formula_is_rounded_once_half_up(wage: int, months: int) -> None:
     out = jp_old_age(birth_date=date(1985, 1, 15), contribution_months=max(months, 180),
                      average_monthly_wage=wage)
@@ -208,7 +213,7 @@ def test_jp_formula_is_rounded_once_half_up(wage: int, months: int) -> None:
     assert 411_400 <= out.monthly <= 4_932_300
 
 
-@given(wage=st.integers(0, 1_000_000_000))
+@given(wage=st.integers(1, 1_000_000_000))
 def test_jkk_death_is_never_below_the_jkm_lump_sum(wage: int) -> None:
     out = jkk_death(accident_date=D, wage=wage)
     assert out.death == max(48 * wage, 20_000_000)
@@ -279,17 +284,33 @@ def test_heirs_accept_dataclasses() -> None:
     assert out.recipients == (Recipient("spouse", "Siti"), Recipient("child", "Budi"))
 
 
-def test_jkk_heirs_follow_jkm_and_warn_that_this_is_assumed() -> None:
-    out = heirs(family=Family(parents=[Person("Slamet")]), programme="jkk", death_date=D)
-    assert out.group == "parent"
-    assert any("heirs.order.jkk" in w and "UNCONFIRMED" in w for w in out.warnings)
+def test_jkk_heirs_after_spouse_and_children_are_one_group_of_blood_relatives() -> None:
+    # PP 44/2015 Art. 37(5), 40(2): parents, grandchildren and grandparents share one group.
+    family = Family(parents=[Person("Slamet")], grandchildren=[Person("Dewi")],
+                    grandparents=[Person("Karto")])
+    out = heirs(family=family, programme="jkk", death_date=D)
+    assert out.group == "parent+grandchild+grandparent"
+    assert [r.name for r in out.recipients] == ["Slamet", "Dewi", "Karto"]
+    assert not any("heirs.order.jkk" in w for w in out.warnings)
 
 
-def test_jkm_residual_warns_about_the_disagreement() -> None:
+def test_jkm_residual_goes_to_the_dana_jaminan_sosial() -> None:
     out = heirs(family=Family(), programme="jkm", death_date=D)
     assert out.residual is not None and out.residual.cash == "dana_jaminan_sosial"
-    assert any("heirs.residual.jkm.cash" in w and "UNCONFIRMED" in w for w in out.warnings)
+    assert out.residual.funeral == "burial_organiser"
+    assert not any("heirs.residual.jkm" in w for w in out.warnings)
     assert any("Balai Harta Peninggalan" in e.get("note", "") for e in out.to_dict()["trace"])
+
+
+def test_jp_goes_to_one_spouse_at_most_two_children_or_one_parent() -> None:
+    # PP 45/2015 Art. 14(1)
+    two_spouses = heirs(family=Family(spouses=[Person("Siti"), Person("Rina")]),
+                        programme="jp", death_date=D)
+    assert [r.name for r in two_spouses.recipients] == ["Siti"]
+    kids = Family(children=[ChildPerson("A", 5), ChildPerson("B", 7), ChildPerson("C", 9)])
+    three = heirs(family=kids, programme="jp", death_date=D)
+    assert [r.name for r in three.recipients] == ["A", "B"]
+    assert three.reasons == ("C: the JP pension goes to at most 2 child (PP 45/2015 Art. 14(1))",)
 
 
 def test_jp_children_who_do_not_qualify_are_explained() -> None:

@@ -172,7 +172,9 @@ def test_pp_50_2025_halves_transport_bpu_but_not_members_paid_by_the_apbd() -> N
     ("2027-04", "courier", None, 16_800),
     ("2026-06", "courier", "apbn", 16_800),
     ("2026-06", "courier", "dbhcht", 16_800),
-    ("2026-06", "farmer", "apbdes", 16_800),
+    ("2026-06", "farmer", "apbdes", 8_400),   # PP 50/2025 Pasal 3 ayat (5) names only APBN/APBD
+    ("2026-06", "employer", "self", 16_800),  # Pasal 3 ayat (4): not for BPU who are employers
+    ("2026-02", "employer", None, 16_800),
 ])
 def test_pp_50_2025_windows_and_exclusions(month: str, occupation: str, funded_by: str | None,
                                            total: int) -> None:
@@ -181,10 +183,10 @@ def test_pp_50_2025_windows_and_exclusions(month: str, occupation: str, funded_b
     assert row["total"] == total
 
 
-def test_apbdes_exclusion_is_flagged_unconfirmed() -> None:
+def test_village_budget_gets_the_discount_without_a_warning() -> None:
     row = contribution("bpu", "2026-06", declared_income=1_000_000, funded_by="apbdes")
-    assert row.total == 16_800
-    assert any("excluded_funding_unconfirmed" in w and "UNCONFIRMED" in w for w in row.warnings)
+    assert row.total == 8_400
+    assert not any("excluded_funding" in w for w in row.warnings)
 
 
 @pytest.mark.parametrize(("month", "industry", "workers", "jkk"), [
@@ -240,13 +242,18 @@ def test_pmi_amounts(months: int, pre: bool | None, total: int) -> None:
     assert row["employer_total"] is None
 
 
-def test_pmi_before_permenaker_4_2023_is_refused() -> None:
+def test_pmi_before_permenaker_4_2023_pays_the_same_under_permenaker_18_2018() -> None:
     row = one("2023-02", segment="pmi", contract_months=24)
+    assert (row["valid"], row["errors"], row["total"]) == (True, None, 370_000)
+
+
+def test_pmi_before_permenaker_18_2018_is_refused() -> None:
+    row = one("2018-11", segment="pmi", contract_months=24)
     assert (row["valid"], row["errors"], row["total"]) == (False, "no_law", None)
 
 
 def test_programmes_are_not_judged_when_no_law_is_in_force() -> None:
-    assert one("2022-06", segment="pmi", contract_months=24, programs="jkk,jkm")["errors"] \
+    assert one("2018-06", segment="pmi", contract_months=24, programs="jkk,jkm")["errors"] \
         == "no_law"
 
 

@@ -94,7 +94,7 @@ BAD_PROGRAMMES = ["jkk", "jht", "jkk,jkm,jp", "jkk,jkm,jht,jp,foo", "foo", "jkk,
                   "jkk,jkm,jp,jkp", "jkk,jkm,jht,jp,jkp", "jkk,jkm,jht"]
 
 OCCUPATIONS = [None, "transport", "ojek_online", "ojek_pangkalan", "driver", "courier",
-               "logistics", "farmer", "fisher", "trader", "artist"]
+               "logistics", "farmer", "fisher", "trader", "artist", "employer"]
 FUNDING = [None, "self", "self", "csr", "apbn", "apbd", "apbdes", "dbhcht"]
 BAD_FUNDING = ["bank", "APBD", ""]
 INDUSTRIES = [None, "food_beverage_tobacco", "textiles_clothing", "leather", "footwear",

@@ -71,7 +71,7 @@ def test_every_relief_parameter_named_in_code_exists() -> None:
     named = {relief.COVID_DISCOUNT, relief.COVID_SEGMENTS, relief.COVID_JP_DEFERRAL,
              pu.LABOUR_DISCOUNT, pu.LABOUR_INDUSTRIES, pu.LABOUR_MIN_WORKERS,
              bpu.TRANSPORT_DISCOUNT, bpu.OTHER_DISCOUNT, bpu.TRANSPORT_OCCUPATIONS,
-             *bpu.EXCLUDED_FUNDING, bpu.UNSURE_FUNDING, pmi.PRE_PLACEMENT, *pmi.PLACEMENT}
+             *bpu.EXCLUDED_FUNDING, bpu.EXCLUDED_OCCUPATIONS, pmi.PRE_PLACEMENT, *pmi.PLACEMENT}
     assert named <= set(PARAMS.parameters)
 
 
@@ -102,9 +102,10 @@ def test_jakon_tables_cut_the_contract_value_into_bands() -> None:
                                             4_000_000_000]
 
 
-def test_pmi_tables_are_empty_before_permenaker_4_2023() -> None:
-    t = PMI.tables(_months(date(2023, 1, 1), date(2023, 3, 1)))
-    assert t.term_up_to[0].tolist() == [-1, -1, -1]  # January 2023: no term covers any contract
+def test_pmi_tables_are_empty_before_permenaker_18_2018() -> None:
+    t = PMI.tables(_months(date(2018, 11, 1), date(2019, 1, 1)))
+    assert t.term_up_to[0].tolist() == [-1, -1, -1]  # November 2018: no term covers any contract
+    assert t.term_up_to[1].tolist() == [-1, -1, -1]  # December 2018: its first day is before
     assert t.term_up_to[2].tolist() == [6, 12, 24]
     assert t.pre_placement.tolist() == [0, 0, 37_500]
 
@@ -141,13 +142,19 @@ def test_bpu_traces_the_transport_discount_on_jkk_and_jkm_only() -> None:
         10_000, 3_400, 40_000)
 
 
-def test_bpu_paid_from_a_village_budget_is_charged_in_full_and_says_why() -> None:
+def test_bpu_paid_from_a_village_budget_gets_the_pp50_discount() -> None:
     result = contribution("bpu", "2026-06", declared_income=1_000_000, funded_by="apbdes")
-    assert _trace(result)["jkk"][-1] == bpu.UNSURE_FUNDING
-    assert result.total == 16_800
+    assert _trace(result)["jkk"][-1] == bpu.OTHER_DISCOUNT
+    assert result.total == 8_400
     assert contributions(pl.DataFrame({"segment": ["bpu"], "declared_income": [1_000_000],
                                        "funded_by": ["apbdes"]}), "2026-06"
-                         )["warnings"].to_list() == ["unconfirmed"]
+                         )["warnings"].to_list() == ["unconfirmed"]  # the income grid, not APBDes
+
+
+def test_bpu_employer_pays_in_full_under_pp50() -> None:
+    result = contribution("bpu", "2026-06", declared_income=1_000_000, occupation="employer")
+    assert result.total == 16_800
+    assert bpu.OTHER_DISCOUNT not in _trace(result)["jkk"]
 
 
 @pytest.mark.parametrize(("inputs", "names"), [

@@ -312,8 +312,8 @@ def test_agreement_page_shows_the_law_and_its_changes_in_words(
     text = visible_text(admin.get("/pks/METRO-2026").text)
     assert "Tanggal akhir: 31 Desember 2026 → 30 Juni 2027" in text
     assert "Pagu anggaran: Rp604.800.000 → Rp1.000.000.000" in text
-    assert "Tarif JKK 1% - PP 44/2015 Pasal 17 jo. Lampiran II" in text
-    assert "Iuran JKM per bulan Rp6.800 - PP 44/2015 Pasal 18 ayat (3) jo. Lampiran II" in text
+    assert "Tarif JKK 1% - PP 44/2015 Pasal 20 ayat (1) jo. Lampiran II" in text
+    assert "Iuran JKM per bulan Rp6.800 - PP 44/2015 Pasal 20 ayat (3)" in text
     # the income grid is not confirmed: said so, and what it means, in Indonesian
     assert "belum terkonfirmasi" in text and "belum dapat dicocokkan dengan naskah" in text
     assert "kemungkinan sudah diganti Permenaker 5/2021" in text
@@ -365,7 +365,7 @@ def test_the_english_switch_shows_english(signed_in: Callable[[str], Client]) ->
     admin = signed_in("admin.metro")
     admin.cookies.set("lang", "en")
     text = visible_text(admin.get("/pks/METRO-2026").text)
-    assert "JKK rate 1% - PP 44/2015 Pasal 17 jo. Lampiran II" in text
+    assert "JKK rate 1% - PP 44/2015 Pasal 20 ayat (1) jo. Lampiran II" in text
     assert "Members by status" in text and "proposed" in text
     assert "Peserta menurut status" not in text
     admin.cookies.set("lang", "id")

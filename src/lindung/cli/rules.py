@@ -14,6 +14,7 @@ from rich.table import Table
 from lindung.cli.common import CommandError, JsonOption, console, emit_json
 from lindung.formatting import AMOUNT_LABELS, format_date_id, format_rupiah, terbilang_rupiah
 from lindung.rules import benefits as benefit_rules
+from lindung.rules.benefits.arrears import Segment, check_segment
 from lindung.rules.contributions import InvalidContribution, contribution
 from lindung.rules.dates import InvalidDateError, parse_date, parse_month
 from lindung.rules.params import (
@@ -150,26 +151,50 @@ def _run_benefit(compute: Callable[[], benefit_rules.BenefitResult], as_json: bo
     _print_benefit(result, as_json)
 
 
+SegmentOption = Annotated[str, typer.Option(help="Segmen peserta: pu, bpu, jakon atau pmi")]
+MembershipStartOption = Annotated[str | None, typer.Option(
+    help="Tanggal mulai kepesertaan, mis. 2025-08-10")]
+ArrearsOption = Annotated[int, typer.Option(
+    help="Tunggakan iuran (bulan) pada tanggal peristiwa")]
+
+
+def _segment(value: str) -> Segment:
+    """The segment named on the command line, or a one-line refusal."""
+    return check_segment(value)
+
+
 @benefit_app.command("jkm")
 def benefit_jkm(
     death_date: Annotated[str, typer.Option(help="Tanggal meninggal, mis. 2024-05-01")],
     contribution_months: Annotated[int, typer.Option(help="Masa iur (bulan)")],
+    segment: SegmentOption = "pu",
+    membership_start: MembershipStartOption = None,
+    arrears_months: ArrearsOption = 0,
     as_json: JsonOption = False,
 ) -> None:
     """Jaminan Kematian (meninggal bukan karena kecelakaan kerja)."""
-    _run_benefit(lambda: benefit_rules.jkm(death_date=parse_date(death_date),
-                                           contribution_months=contribution_months), as_json)
+    _run_benefit(lambda: benefit_rules.jkm(
+        death_date=parse_date(death_date), contribution_months=contribution_months,
+        segment=_segment(segment), arrears_months=arrears_months,
+        membership_start=None if membership_start is None else parse_date(membership_start)),
+        as_json)
 
 
 @benefit_app.command("jkk-death")
 def benefit_jkk_death(
     accident_date: Annotated[str, typer.Option(help="Tanggal kecelakaan kerja")],
     wage: Annotated[int, typer.Option(help="Upah sebulan (BPU: penghasilan dilaporkan)")],
+    segment: SegmentOption = "pu",
+    membership_start: MembershipStartOption = None,
+    arrears_months: ArrearsOption = 0,
     as_json: JsonOption = False,
 ) -> None:
     """Santunan kematian akibat kecelakaan kerja (48 × upah, pemakaman, berkala, beasiswa)."""
-    _run_benefit(lambda: benefit_rules.jkk_death(accident_date=parse_date(accident_date),
-                                                 wage=wage), as_json)
+    _run_benefit(lambda: benefit_rules.jkk_death(
+        accident_date=parse_date(accident_date), wage=wage, segment=_segment(segment),
+        arrears_months=arrears_months,
+        membership_start=None if membership_start is None else parse_date(membership_start)),
+        as_json)
 
 
 @benefit_app.command("jkp")

@@ -7,8 +7,8 @@ inputs. Every function reads the values in force **on the event date** from the 
 given (the packaged ones by default) and returns a frozen, typed result whose ``to_dict()`` is
 the JSON of the CLI and the cases. Money is whole rupiah; a ratio or wage multiple meets an
 amount only in :func:`lindung.rules.money.rupiah`. A date with no known value (for example the JP
-minimum pension for 2016-2022) raises :class:`lindung.rules.params.ParameterNotInForce` rather
-than guess.
+minimum pension for 2017-2018) is refused with :class:`BenefitError` rather than guessed, and an
+event before the first date lindung covers (``coverage.first_date``) likewise.
 """
 
 from lindung.rules.benefits.base import BenefitError, BenefitResult, MonthlyBenefit

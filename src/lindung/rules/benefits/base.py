@@ -155,12 +155,34 @@ def check_count(name: str, value: Any, minimum: int = 0) -> int:
     return value
 
 
-def check_wage(value: Any) -> int:
+def check_wage(value: Any, name: str = "wage") -> int:
+    """A wage or declared income: whole rupiah above zero (a zero wage would pay only the fixed
+    amounts, as if the worker had earned nothing; no benefit is computed from it)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise BenefitError(f"wage must be whole rupiah (an int), got {value!r}", field="wage")
-    if value < 0:
-        raise BenefitError(f"wage cannot be negative, got {value}", field="wage")
+        raise BenefitError(f"{name} harus rupiah bulat (bilangan bulat), bukan {value!r}",
+                           field=name)
+    if value <= 0:
+        raise BenefitError(f"{name} harus lebih dari Rp0, bukan {value}", field=name)
     return value
+
+
+FIRST_COVERED_DATE = "coverage.first_date"
+"""The parameter naming the first event date lindung computes (PP 44/2015 and 45/2015 begin)."""
+
+
+def check_event_date(name: str, value: Any, params: ParameterSet | None = None) -> date:
+    """A benefit's event date, refused (one line, naming the first date covered) when it is
+    before the laws lindung implements: an earlier event falls under Jamsostek (PP 53/2012 and
+    before), which lindung does not compute. Call first in every benefit entry point."""
+    day = check_date(name, value)
+    ps = load_parameters() if params is None else params
+    covered = ps[FIRST_COVERED_DATE].values[0]
+    first: date = covered.value
+    if day < first:
+        raise BenefitError(
+            f"{name} {day.isoformat()} di luar cakupan lindung: manfaat dihitung untuk peristiwa "
+            f"sejak {first.isoformat()} ({covered.basis})", field=name)
+    return day
 
 
 # --- amounts ------------------------------------------------------------------------------------

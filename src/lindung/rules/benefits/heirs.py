@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Literal, get_args
 from lindung.rules.benefits.base import (
     BenefitError,
     BenefitResult,
-    check_date,
+    check_event_date,
     provenance,
     tracer_for,
 )
@@ -170,35 +170,47 @@ def heirs(*, family: Family | Mapping[str, Any], programme: HeirProgramme,
           death_date: date, params: ParameterSet | None = None) -> HeirsResult:
     """Who receives the benefits of a participant who died on ``death_date``.
 
-    JKM and JHT (star.grid.id citing BPJS; PP 44/2015, PP 46/2015; article UNCONFIRMED): widow,
-    widower or children; then parents, grandchildren, grandparents; siblings; parents-in-law; the
-    person named in a will. With none, JKM funeral cost goes to whoever arranged the burial and the
-    rest to the Dana Jaminan Sosial (one source says the Balai Harta Peninggalan), JHT to the Balai
-    Harta Peninggalan. JKK death is assumed to follow JKM (UNCONFIRMED). JP (PP 45/2015): widow or
-    widower; then children under 23, unmarried and not working; then parents.
+    JKM and JKK (PP 44/2015 Art. 37(5), 40(2)): widow, widower or children; then ONE group of blood
+    relatives in the direct line to the second degree (parents, grandchildren, grandparents);
+    siblings; parents-in-law; the person named in a will. With none, the funeral cost goes to
+    whoever arranged the burial and the cash to the Dana Jaminan Sosial. JHT (PP 46/2015, article
+    UNCONFIRMED) keeps its own order from the parameters; with none, the Balai Harta Peninggalan.
+    JP (PP 45/2015 Art. 14(1)): one widow or widower; then at most two children under 23,
+    unmarried and not working (the first given); then one parent. The order and the limits are
+    parameters (``heirs.order.*``, ``heirs.jp.max_*``).
     """
     if programme not in get_args(HeirProgramme):
         raise BenefitError(f"programme must be one of {', '.join(get_args(HeirProgramme))}, "
                            f"got {programme!r}", field="programme")
-    death_date = check_date("death_date", death_date)
+    death_date = check_event_date("death_date", death_date, params)
     fam = family_of(family)
     t = tracer_for(params)
     order: tuple[tuple[str, ...], ...] = t.use("heirs", f"heirs.order.{programme}", death_date)
     child_age = None
+    limits: dict[str, int] = {}
     if programme == "jp":
         child_age = t.use("heirs", "jp.child.max_age", death_date)
+        limits = {relation: t.use("heirs", f"heirs.jp.max_{attr}", death_date)
+                  for relation, attr in (("spouse", "spouses"), ("child", "children"),
+                                         ("parent", "parents"))}
     left_out = []
     for group in order:
         people: list[Recipient] = []
         for relation in group:
             found = getattr(fam, _GROUP_ATTR[relation])
             members = [] if found is None else found if isinstance(found, list) else [found]
+            taken = 0
             for person in members:
                 if (child_age is not None and isinstance(person, ChildPerson)
                         and (person.age >= child_age or person.married or person.working)):
                     left_out.append(f"{person.name}: a JP child pension needs age under "
                                     f"{child_age}, unmarried, not working")
                     continue
+                if relation in limits and taken >= limits[relation]:
+                    left_out.append(f"{person.name}: the JP pension goes to at most "
+                                    f"{limits[relation]} {relation} (PP 45/2015 Art. 14(1))")
+                    continue
+                taken += 1
                 people.append(Recipient(relation, person.name))
         if people:
             return HeirsResult(event_date=death_date, eligible=True, reasons=tuple(left_out),

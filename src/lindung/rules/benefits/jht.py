@@ -12,6 +12,7 @@ from lindung.rules.benefits.base import (
     BenefitResult,
     check_count,
     check_date,
+    check_event_date,
     provenance,
     tracer_for,
 )
@@ -78,7 +79,7 @@ def jht(*, event: JhtEvent, event_date: date, birth_date: date | None = None,
     if event not in get_args(JhtEvent):
         raise BenefitError(f"event must be one of {', '.join(get_args(JhtEvent))}, "
                            f"got {event!r}", field="event")
-    event_date = check_date("event_date", event_date)
+    event_date = check_event_date("event_date", event_date, params)
     membership_months = check_count("membership_months", membership_months)
     if balance is not None:
         balance = check_count("balance", balance)

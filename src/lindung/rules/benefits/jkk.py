@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Literal, get_args
 
 from lindung.formatting import format_rupiah
+from lindung.rules.benefits.arrears import Payer, Segment, check_segment, who_pays
 from lindung.rules.benefits.base import (
     BenefitError,
     BenefitResult,
@@ -22,6 +23,7 @@ from lindung.rules.benefits.base import (
     by_schedule,
     check_count,
     check_date,
+    check_event_date,
     check_wage,
     provenance,
     tracer_for,
@@ -58,6 +60,8 @@ class JkkDeathResult(CashAndScholarship):
     periodic: int
     wage_multiple_amount: int
     """The wage multiple before the floor."""
+    payer: Payer | None = None
+    """Who pays, given the segment and the arrears at the accident (JSON ``payer``)."""
 
     @property
     def amounts(self) -> dict[str, int | list[int]]:
@@ -66,17 +70,27 @@ class JkkDeathResult(CashAndScholarship):
     def _details(self) -> dict[str, Any]:
         return {"cash_total": self.cash_total, "wage_multiple_amount": self.wage_multiple_amount}
 
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["payer"] = None if self.payer is None else self.payer.to_dict()
+        return out
+
 
 def jkk_death(*, accident_date: date, wage: int,
               children: Sequence[Child | Mapping[str, Any]] | None = None,
+              segment: Segment = "pu", membership_start: date | None = None,
+              arrears_months: int = 0, registered: bool = True, pemda_funded: bool = False,
               params: ParameterSet | None = None) -> JkkDeathResult:
     """JKK death from a work accident: 48 × monthly wage (60% × 80), at least the JKM death benefit.
 
     PP 44/2015 Lampiran III as amended by PP 82/2019: santunan kematian 60% × 80 × upah, "paling
     sedikit sebesar santunan kematian JKM" (taken as the JKM lump sum; UNCONFIRMED), funeral cost,
     periodic benefit paid at once, and the scholarship with no minimum contribution period.
+    ``segment``, ``arrears_months`` and ``registered`` decide who pays
+    (:func:`lindung.rules.benefits.arrears.who_pays`; no benefit due: the amounts are 0);
+    ``membership_start`` is checked only (no first-months rule is known for JKK).
     """
-    accident_date = check_date("accident_date", accident_date)
+    accident_date = check_event_date("accident_date", accident_date, params)
     wage = check_wage(wage)
     kids = children_of(children)
     t = tracer_for(params)
@@ -89,10 +103,26 @@ def jkk_death(*, accident_date: date, wage: int,
     if by_wage < floor:
         reasons.append(f"{multiple} × wage = {format_rupiah(by_wage)} is below the minimum; "
                        f"the minimum {format_rupiah(floor)} is paid")
-    sch = scholarship(t, accident_date, "jkk", None, kids)
-    return JkkDeathResult(event_date=accident_date, reasons=tuple(reasons),
-                          death=max(by_wage, floor), funeral=funeral, periodic=periodic,
-                          wage_multiple_amount=by_wage, scholarship=sch, **provenance(t))
+    if membership_start is not None:
+        membership_start = check_date("membership_start", membership_start)
+        if membership_start > accident_date:
+            raise BenefitError("membership_start tidak boleh sesudah tanggal kecelakaan",
+                               field="membership_start")
+    payer = who_pays(t, on=accident_date, programme="jkk", segment=check_segment(segment),
+                     arrears_months=arrears_months, registered=registered,
+                     pemda_funded=pemda_funded)
+    death = max(by_wage, floor)
+    refused: str | None = None
+    if payer.payer != "bpjs":
+        reasons.append(f"who pays: {payer.explanation} ({payer.basis})")
+    if not payer.pays_benefit:
+        death = funeral = periodic = 0
+        refused = f"no JKK benefit: {payer.explanation}"
+    sch = scholarship(t, accident_date, "jkk", None, kids, refused=refused)
+    return JkkDeathResult(event_date=accident_date, eligible=payer.pays_benefit,
+                          reasons=tuple(reasons), death=death, funeral=funeral,
+                          periodic=periodic, wage_multiple_amount=by_wage, scholarship=sch,
+                          payer=payer, **provenance(t))
 
 
 # --- permanent disability -----------------------------------------------------------------------
@@ -156,7 +186,7 @@ def jkk_disability(*, accident_date: date, wage: int, kind: DisabilityKind,
     Only some table entries are known (the full Annex III table is UNCONFIRMED); an unknown part
     is refused rather than guessed.
     """
-    accident_date = check_date("accident_date", accident_date)
+    accident_date = check_event_date("accident_date", accident_date, params)
     wage = check_wage(wage)
     if kind not in get_args(DisabilityKind):
         raise BenefitError(f"kind must be 'total' or 'partial', got {kind!r}", field="kind")
@@ -232,7 +262,7 @@ def stmb(*, accident_date: date, wage: int, months: int,
     (100% for the first 12 months, then 50% until recovery). The schedule in force on
     ``accident_date`` applies. Computed by whole months; BPJS pays by days actually lost.
     """
-    accident_date = check_date("accident_date", accident_date)
+    accident_date = check_event_date("accident_date", accident_date, params)
     wage = check_wage(wage)
     months = check_count("months", months, 1)
     t = tracer_for(params)
@@ -285,7 +315,7 @@ def jkk_care_maxima(*, accident_date: date, params: ParameterSet | None = None) 
     amounts paid, so ``total`` is 0. A maximum with no known value for the date is left out with
     a warning.
     """
-    accident_date = check_date("accident_date", accident_date)
+    accident_date = check_event_date("accident_date", accident_date, params)
     t = tracer_for(params)
     home = t.use_or_none("home_care", "jkk.home_care.max", accident_date)
     transport = t.use_or_none("transport", "jkk.transport.max", accident_date)

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
+from lindung.rules.benefits.arrears import Payer, Segment, check_segment, who_pays
 from lindung.rules.benefits.base import (
+    BenefitError,
     check_count,
     check_date,
+    check_event_date,
     provenance,
     tracer_for,
 )
@@ -19,6 +22,7 @@ from lindung.rules.benefits.scholarship import (
     children_of,
     scholarship,
 )
+from lindung.rules.dates import add_months
 from lindung.rules.params import ParameterSet
 
 
@@ -32,6 +36,8 @@ class JkmResult(CashAndScholarship):
     periodic: int
     """The periodic benefit, all its months paid at once."""
     funeral: int
+    payer: Payer | None = None
+    """Who pays, given the segment and the arrears at the death (JSON ``payer``)."""
 
     @property
     def amounts(self) -> dict[str, int | list[int]]:
@@ -40,9 +46,16 @@ class JkmResult(CashAndScholarship):
     def _details(self) -> dict[str, Any]:
         return {"cash_total": self.cash_total}
 
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["payer"] = None if self.payer is None else self.payer.to_dict()
+        return out
+
 
 def jkm(*, death_date: date, contribution_months: int,
         children: Sequence[Child | Mapping[str, Any]] | None = None,
+        segment: Segment = "pu", membership_start: date | None = None,
+        arrears_months: int = 0, registered: bool = True, pemda_funded: bool = False,
         params: ParameterSet | None = None) -> JkmResult:
     """JKM death benefit (death not from a work accident): lump sum, periodic, funeral, scholarship.
 
@@ -51,8 +64,14 @@ def jkm(*, death_date: date, contribution_months: int,
     contribution period for the cash was found in any source; the scholarship needs one (3 years
     from PP 82/2019). ``total`` is the cash plus, when ``children`` are given, the largest
     scholarship they may still receive.
+
+    A BPU (``segment``) who dies before ``membership_start`` + the first months
+    (``jkm.bpu_early.*``, Permenaker 5/2021 as amended by Permenaker 1/2025) receives only the
+    reduced lump sum and funeral cost, no periodic benefit or scholarship. ``arrears_months`` and
+    ``registered`` decide who pays (:func:`lindung.rules.benefits.arrears.who_pays`); with no
+    benefit due the amounts are 0.
     """
-    death_date = check_date("death_date", death_date)
+    death_date = check_event_date("death_date", death_date, params)
     contribution_months = check_count("contribution_months", contribution_months)
     kids = children_of(children)
     t = tracer_for(params)
@@ -60,6 +79,33 @@ def jkm(*, death_date: date, contribution_months: int,
     per_month: int = t.use("periodic", "jkm.periodic.monthly_amount", death_date)
     months: int = t.use("periodic", "jkm.periodic.months", death_date)
     funeral: int = t.use("funeral", "jkm.funeral", death_date)
-    sch = scholarship(t, death_date, "jkm", contribution_months, kids)
-    return JkmResult(event_date=death_date, lump_sum=lump, periodic=per_month * months,
-                     funeral=funeral, scholarship=sch, **provenance(t))
+    periodic = per_month * months
+    segment = check_segment(segment)
+    payer = who_pays(t, on=death_date, programme="jkm", segment=segment,
+                     arrears_months=arrears_months, registered=registered,
+                     pemda_funded=pemda_funded)
+    reasons: list[str] = []
+    refused: str | None = None
+    if membership_start is not None:
+        membership_start = check_date("membership_start", membership_start)
+        if membership_start > death_date:
+            raise BenefitError("membership_start tidak boleh sesudah tanggal meninggal",
+                               field="membership_start")
+        if segment == "bpu":
+            early = t.use_or_none("lump_sum", "jkm.bpu_early.months", death_date)
+            if early is not None and death_date < add_months(membership_start, early):
+                lump = t.use("lump_sum", "jkm.bpu_early.lump_sum", death_date)
+                funeral = t.use("funeral", "jkm.bpu_early.funeral", death_date)
+                periodic = 0
+                refused = (f"death within the first {early} months of BPU membership: no "
+                           "periodic benefit and no scholarship")
+                reasons.append(refused)
+    if payer.payer != "bpjs":
+        reasons.append(f"who pays: {payer.explanation} ({payer.basis})")
+    if not payer.pays_benefit:
+        lump = periodic = funeral = 0
+        refused = f"no JKM benefit: {payer.explanation}"
+    sch = scholarship(t, death_date, "jkm", contribution_months, kids, refused=refused)
+    return JkmResult(event_date=death_date, eligible=payer.pays_benefit, reasons=tuple(reasons),
+                     lump_sum=lump, periodic=periodic, funeral=funeral, scholarship=sch,
+                     payer=payer, **provenance(t))

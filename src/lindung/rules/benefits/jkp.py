@@ -12,12 +12,14 @@ from lindung.rules.benefits.base import (
     by_schedule,
     check_count,
     check_date,
+    check_event_date,
     check_wage,
     provenance,
     tracer_for,
 )
 from lindung.rules.dates import add_months
 from lindung.rules.params import ParameterSet
+from lindung.rules.trace import Tracer
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,6 +34,8 @@ class JkpResult(MonthlyBenefit):
     consecutive_months: int | None = None
     wage_used: int | None = None
     """The last wage, capped; None when no benefit is computed."""
+    payment_dates: tuple[date, ...] = ()
+    """The day each monthly amount is taken as paid (its regime is the one in force then)."""
 
     def _details(self) -> dict[str, Any]:
         if self.claim_deadline is None:
@@ -41,23 +45,34 @@ class JkpResult(MonthlyBenefit):
                                "consecutive_months": self.consecutive_months}
         if self.wage_used is not None:
             out["wage_used"] = self.wage_used
+        if self.payment_dates:
+            out["payment_dates"] = list(self.payment_dates)
         return out
 
 
 def jkp(*, dismissal_date: date, wage: int, contribution_months: int,
         paid_months_last_24: int | None = None, consecutive_months: int | None = None,
         reason: str = "dismissal", claim_number: int = 1, claim_date: date | None = None,
+        months_since_previous_benefit: int | None = None,
         age_at_registration: int | None = None, params: ParameterSet | None = None) -> JkpResult:
     """JKP job-loss cash benefit: monthly shares of the capped last wage.
 
-    PP 37/2021 (45% × 3 months then 25% × 3 months; claim within 3 months) as amended by PP
-    6/2025 from 7 Feb 2025 (60% × 6 months; claim within 6 months); wage capped at Rp5.000.000
-    (Pasal 21). Eligibility: 12 paid months in the last 24 with 6 consecutive; 5 years for a second
-    or third claim; under 54 when registered; no JKP after resignation, the end of a fixed-term
-    contract (PKWT), retirement, death or total disability. When only ``contribution_months`` is
-    given, they are taken as consecutive months up to the dismissal.
+    Eligibility, as of the dismissal date: 12 paid months within the 24 before the dismissal
+    (PP 37/2021 Pasal 19; PP 6/2025 Pasal 19 ayat (3)); until 6 Feb 2025 also 6 consecutive
+    months, a condition PP 6/2025 deleted; under 54 when registered; no JKP after resignation,
+    the end of a fixed-term contract (PKWT), retirement, death or total disability. Repeat claims
+    (PP 37/2021 Pasal 35): at most 3; the second and third need 5 years of contributions counted
+    from the previous JKP benefit (``months_since_previous_benefit``). Claim deadline: 3 months,
+    6 from 7 Feb 2025 (PP 6/2025 Pasal 40 huruf a).
+
+    Amounts, by payment month (PP 6/2025 Pasal II ayat (2)): payment ``k`` is taken as paid ``k``
+    months after the claim (the dismissal when no ``claim_date``) and follows the schedule in
+    force that day: 45% × 3 then 25% × 3 under PP 37/2021, 60% × 6 from 7 Feb 2025 (also the
+    remaining months of a benefit already running), of the last wage capped at Rp5.000.000.
+    When only ``contribution_months`` is given, they are taken as consecutive months up to the
+    dismissal.
     """
-    dismissal_date = check_date("dismissal_date", dismissal_date)
+    dismissal_date = check_event_date("dismissal_date", dismissal_date, params)
     wage = check_wage(wage)
     contribution_months = check_count("contribution_months", contribution_months)
     if paid_months_last_24 is not None:
@@ -67,6 +82,20 @@ def jkp(*, dismissal_date: date, wage: int, contribution_months: int,
     claim_number = check_count("claim_number", claim_number, 1)
     if claim_date is not None:
         claim_date = check_date("claim_date", claim_date)
+        if claim_date < dismissal_date:
+            raise BenefitError(f"claim_date {claim_date.isoformat()} sebelum dismissal_date "
+                               f"{dismissal_date.isoformat()}", field="claim_date")
+    if months_since_previous_benefit is not None:
+        months_since_previous_benefit = check_count("months_since_previous_benefit",
+                                                    months_since_previous_benefit)
+        if months_since_previous_benefit > contribution_months:
+            raise BenefitError(f"months_since_previous_benefit ({months_since_previous_benefit})"
+                               f" cannot exceed contribution_months ({contribution_months})",
+                               field="months_since_previous_benefit")
+    elif claim_number > 1:
+        raise BenefitError(f"claim number {claim_number} needs months_since_previous_benefit: "
+                           "the contribution months paid since the previous JKP benefit "
+                           "(PP 37/2021 Pasal 35)", field="months_since_previous_benefit")
     if age_at_registration is not None:
         age_at_registration = check_count("age_at_registration", age_at_registration)
     t = tracer_for(params)
@@ -97,20 +126,23 @@ def jkp(*, dismissal_date: date, wage: int, contribution_months: int,
     if reason in excluded:
         reasons.append(f"no JKP when the job ends by {reason.replace('_', ' ')}")
     min_paid: int = t.use("eligibility", "jkp.eligibility.min_paid_months", d)
-    min_consecutive: int = t.use("eligibility", "jkp.eligibility.min_consecutive_months", d)
     if paid < min_paid:
         reasons.append(f"{paid} paid months in the last {window}; at least {min_paid} needed")
-    if consecutive < min_consecutive:
+    # Deleted by PP 6/2025 Pasal 19 ayat (3): no value in force from 7 Feb 2025.
+    min_consecutive: int | None = t.use_or_none(
+        "eligibility", "jkp.eligibility.min_consecutive_months", d)
+    if min_consecutive is not None and consecutive < min_consecutive:
         reasons.append(f"{consecutive} consecutive paid months; at least {min_consecutive} "
                        "needed")
-    if claim_number > 1:
+    if claim_number > 1 and months_since_previous_benefit is not None:
         max_claims: int = t.use("eligibility", "jkp.eligibility.max_claims", d)
         repeat: int = t.use("eligibility", "jkp.eligibility.repeat_claim_min_months", d)
         if claim_number > max_claims:
             reasons.append(f"claim number {claim_number}: at most {max_claims} claims")
-        elif contribution_months < repeat:
-            reasons.append(f"claim number {claim_number} needs {repeat} contribution months; "
-                           f"{contribution_months} paid")
+        elif months_since_previous_benefit < repeat:
+            reasons.append(f"claim number {claim_number} needs {repeat} contribution months "
+                           f"since the previous JKP benefit; {months_since_previous_benefit} "
+                           "paid")
     if age_at_registration is not None:
         max_age: int = t.use("eligibility", "jkp.eligibility.max_age_at_registration", d)
         if age_at_registration >= max_age:
@@ -125,9 +157,36 @@ def jkp(*, dismissal_date: date, wage: int, contribution_months: int,
         return JkpResult(event_date=d, eligible=False, reasons=tuple(reasons), monthly=(),
                          claim_deadline=deadline, paid_months_last_24=paid,
                          consecutive_months=consecutive, **provenance(t))
-    cap: int = t.use("monthly", "jkp.benefit.wage_cap", d)
-    schedule = t.use("monthly", "jkp.benefit.schedule", d)
-    base = min(wage, cap)
-    return JkpResult(event_date=d, monthly=tuple(by_schedule(base, schedule, None)),
-                     claim_deadline=deadline, paid_months_last_24=paid,
-                     consecutive_months=consecutive, wage_used=base, **provenance(t))
+    monthly, paid_on, base = _payments(t, claim_date or d, wage)
+    return JkpResult(event_date=d, monthly=tuple(monthly), claim_deadline=deadline,
+                     paid_months_last_24=paid, consecutive_months=consecutive, wage_used=base,
+                     payment_dates=tuple(paid_on), **provenance(t))
+
+
+def _payments(t: Tracer, start: date, wage: int) -> tuple[list[int], list[date], int]:
+    """Each monthly amount under the regime in force on the day it is paid (``k`` months after
+    ``start``), until the schedule then in force has no ``k``-th month. Each regime's values
+    are recorded in the trace once."""
+    seen: set[tuple[str, date]] = set()
+
+    def use(line: str, name: str, on: date) -> Any:
+        value = t.params.at(name, on)
+        if (name, value.effective_from) not in seen:
+            seen.add((name, value.effective_from))
+            t.record(line, value, on)
+        return value.value
+
+    monthly: list[int] = []
+    paid_on: list[date] = []
+    base = wage
+    k = 1
+    while True:
+        on = add_months(start, k)
+        cap: int = use("monthly", "jkp.benefit.wage_cap", on)
+        steps = by_schedule(min(wage, cap), use("monthly", "jkp.benefit.schedule", on), None)
+        if k > len(steps):
+            return monthly, paid_on, base
+        base = min(wage, cap)
+        monthly.append(steps[k - 1])
+        paid_on.append(on)
+        k += 1

@@ -1,8 +1,8 @@
 """JP (Jaminan Pensiun): retirement age, the yearly limits of the pension, the old-age pension.
 
 PP 45/2015. The minimum and maximum pension change every year by inflation and only some years
-are known: a year with no known value raises
-:class:`lindung.rules.params.ParameterNotInForce` rather than guess.
+are known (2017 and 2018 were not found): a year with no known value is refused with
+:class:`BenefitError` and the reason rather than guessed.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from lindung.rules.benefits.base import (
     BenefitResult,
     check_count,
     check_date,
+    check_event_date,
+    check_wage,
     provenance,
     tracer_for,
 )
@@ -67,6 +69,21 @@ def retirement_age(birth_date: date, *, params: ParameterSet | None = None) -> t
 # --- limits -------------------------------------------------------------------------------------
 
 
+def _limits(t: Tracer, on: date, line: str | None = None) -> tuple[int, int]:
+    """The minimum and maximum pension in force on ``on``. A year whose values were not found
+    (2017 and 2018, UNCONFIRMED) is refused with the reason, never guessed."""
+    for name in ("jp.benefit.min", "jp.benefit.max"):
+        if t.params.at_or_none(name, on) is None:
+            raise BenefitError(
+                f"manfaat pensiun minimum/maksimum JP yang berlaku pada {on.isoformat()} belum "
+                f"ditemukan ({name} tidak diketahui, UNCONFIRMED): tidak dihitung agar tidak "
+                "menebak", field="pension_start")
+    low: int = t.use(line or "minimum", "jp.benefit.min", on)
+    high: int = t.use(line or "maximum", "jp.benefit.max", on)
+    return low, high
+
+
+
 @dataclass(frozen=True, kw_only=True)
 class JpBenefitLimits(BenefitResult):
     """The minimum and maximum monthly pension of a year."""
@@ -91,12 +108,11 @@ def jp_benefit_limits(*, pension_start: date,
     """Minimum and maximum monthly JP pension for a pension starting on ``pension_start``.
 
     PP 45/2015 Pasal 18: Rp300.000 and Rp3.600.000 in 2015, indexed yearly by inflation. Years
-    with no known value raise ParameterNotInForce.
+    with no known value (2017, 2018) are refused with BenefitError.
     """
-    pension_start = check_date("pension_start", pension_start)
+    pension_start = check_event_date("pension_start", pension_start, params)
     t = tracer_for(params)
-    low: int = t.use("minimum", "jp.benefit.min", pension_start)
-    high: int = t.use("maximum", "jp.benefit.max", pension_start)
+    low, high = _limits(t, pension_start)
     return JpBenefitLimits(event_date=pension_start, minimum=low, maximum=high, **provenance(t))
 
 
@@ -148,12 +164,9 @@ def jp_old_age(*, birth_date: date, contribution_months: int, average_monthly_wa
     """
     birth_date = check_date("birth_date", birth_date)
     contribution_months = check_count("contribution_months", contribution_months)
-    if isinstance(average_monthly_wage, bool) or not isinstance(average_monthly_wage, int) \
-            or average_monthly_wage < 0:
-        raise BenefitError("average_monthly_wage must be whole rupiah, not negative, got "
-                           f"{average_monthly_wage!r}", field="average_monthly_wage")
+    average_monthly_wage = check_wage(average_monthly_wage, "average_monthly_wage")
     if claim_date is not None:
-        claim_date = check_date("claim_date", claim_date)
+        claim_date = check_event_date("claim_date", claim_date, params)
     t = tracer_for(params)
     age, reached = _retirement_age(t, birth_date)
     jp_start: date = t.params["jp.programme_start"].values[0].value
@@ -182,8 +195,7 @@ def jp_old_age(*, birth_date: date, contribution_months: int, average_monthly_wa
                      "paid from the BPJS account (amount not computable here)",),
             **provenance(t))
     rate: Decimal = t.use("monthly", "jp.accrual_rate", start)
-    low: int = t.use("monthly", "jp.benefit.min", start)
-    high: int = t.use("monthly", "jp.benefit.max", start)
+    low, high = _limits(t, start, "monthly")
     # MP = wage × months × rate / 12, computed exactly and rounded once.
     formula = divide_half_up(average_monthly_wage * contribution_months * rate_units(rate),
                              MONTHS_A_YEAR * RATE_SCALE)

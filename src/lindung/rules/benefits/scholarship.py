@@ -136,9 +136,11 @@ def children_of(raw: Sequence[Child | Mapping[str, Any]] | None) -> list[Child] 
 
 
 def scholarship(tracer: Tracer, on: date, programme: Literal["jkm", "jkk"],
-                contribution_months: int | None, children: list[Child] | None) -> Scholarship:
+                contribution_months: int | None, children: list[Child] | None,
+                refused: str | None = None) -> Scholarship:
     """The scholarship after a ``programme`` benefit on ``on`` (PP 44/2015 as amended by PP
-    82/2019). ``contribution_months`` None: no minimum period applies (JKK)."""
+    82/2019). ``contribution_months`` None: no minimum period applies (JKK). ``refused``: why no
+    scholarship is due whatever the period (the BPU first months, arrears with no benefit)."""
     t = tracer
     min_months: int = t.use("scholarship: minimum contribution period",
                             f"{programme}.scholarship.min_contribution_months", on)
@@ -150,17 +152,20 @@ def scholarship(tracer: Tracer, on: date, programme: Literal["jkm", "jkk"],
     eligible = contribution_months is None or contribution_months >= min_months
     reason = None if eligible else (f"the participant paid {contribution_months} months; the "
                                     f"scholarship needs at least {min_months}")
+    if refused is not None:
+        eligible, reason = False, refused
     per_child: list[ChildScholarship] = []
     if children is not None:
         per_child = _per_child(t, on, children, eligible, max_children, levels,
-                               flat=raw_levels is None)
+                               flat=raw_levels is None, refused=refused)
     return Scholarship(eligible=eligible, min_contribution_months=min_months,
                        max_children=max_children, cap=cap, per_child=tuple(per_child),
                        levels=levels, reason=reason)
 
 
 def _per_child(t: Tracer, on: date, children: list[Child], eligible: bool, max_children: int,
-               levels: tuple[SchoolLevel, ...], *, flat: bool) -> list[ChildScholarship]:
+               levels: tuple[SchoolLevel, ...], *, flat: bool,
+               refused: str | None = None) -> list[ChildScholarship]:
     flat_amount: int = 0
     max_age: int | None = None
     if flat:
@@ -180,7 +185,7 @@ def _per_child(t: Tracer, on: date, children: list[Child], eligible: bool, max_c
         entitlement: int = 0
         note = None
         if not eligible:
-            note = "the participant's contribution period is too short"
+            note = refused or "the participant's contribution period is too short"
         elif flat:
             if child.level is None:
                 note = "not at school"

@@ -1,11 +1,13 @@
 """BPU (Bukan Penerima Upah): workers outside an employment relationship.
 
 Farmers, fishers, traders, drivers, religious workers, cadres. JKK is a share of the declared
-income band and JKM a flat amount (PP 44/2015 Pasal 17, 18 ayat (3) jo. Lampiran II); the
+income band and JKM a flat amount (PP 44/2015 Pasal 20 ayat (1) jo. Lampiran II, ayat (3)); the
 optional JHT a share of the band, paid by the member (PP 46/2015 Pasal 16). No JP, no JKP. Relief:
 PP 49/2020 cuts JKK and JKM by 99% (``relief.py``); PP 50/2025 halves them for transport BPU from
-January 2026 and for the others from April 2026, not for members paid from the state's or a
-regional budget (nor, by our cautious reading, a village budget: UNCONFIRMED).
+January 2026 and for the others from April 2026 (Pasal 7), not for members paid from the state's or
+a regional budget (Pasal 3 ayat (5); a village budget is not named, so APBDes members get it) nor
+for BPU who are employers (Pasal 3 ayat (4): occupation ``employer``). Arrears of a month before
+the discount are owed in full (Pasal 6 ayat (2)): a month always takes its own values.
 """
 
 from __future__ import annotations
@@ -30,9 +32,8 @@ TRANSPORT_DISCOUNT = "relief.bpu_2026.transport.discount"
 OTHER_DISCOUNT = "relief.bpu_2026.other.discount"
 TRANSPORT_OCCUPATIONS = "relief.bpu_2026.transport_occupations"
 EXCLUDED_FUNDING = ("relief.bpu_2026.excluded_funding", "relief.bpu_2026.excluded_funding_derived")
-UNSURE_FUNDING = "relief.bpu_2026.excluded_funding_unconfirmed"
-"""Funding excluded from the PP 50/2025 discount only by our cautious reading: such rows are
-charged in full and warned about."""
+EXCLUDED_OCCUPATIONS = "relief.bpu_2026.excluded_occupations"
+"""BPU groups outside the PP 50/2025 discount: BPU who are employers (Pasal 3 ayat (4))."""
 
 NORMAL, COVID, TRANSPORT, OTHER = 0, 1, 2, 3
 """Variants of the JKK and JKM tables: the first axis of ``BpuTables.jkk`` and ``.jkm_share``."""
@@ -94,8 +95,8 @@ class BpuSegment(Segment[BpuTables]):
 
     def compute(self, run: Run, tables: BpuTables, idx: IntArray, m: IntArray,
                 programs: IntArray) -> None:
-        """PP 44/2015 Pasal 17, 18 ayat (3) jo. Lampiran II; PP 46/2015 Pasal 16; relief
-        PP 49/2020 Pasal 9, PP 50/2025 Pasal 4 ayat (1)."""
+        """PP 44/2015 Pasal 20 ayat (1), (3) jo. Lampiran II; PP 46/2015 Pasal 16; relief
+        PP 49/2020 Pasal 9, PP 50/2025 Pasal 3 ayat (4)-(5), 4 ayat (1), 7."""
         t, r, months = tables, run.rows, run.months
         income, given = r.income[idx], r.income_given[idx]
         run.flag(idx, ~given, "income_missing")
@@ -109,21 +110,18 @@ class BpuSegment(Segment[BpuTables]):
         transport_occupation = months.listed(TRANSPORT_OCCUPATIONS, r.occ_cats)[
             m, r.occ_codes[idx]]
         fund = r.fund_codes[idx]
-        excluded = (months.listed(EXCLUDED_FUNDING[0], r.fund_cats)
-                    | months.listed(EXCLUDED_FUNDING[1], r.fund_cats))[m, fund]
-        unsure = months.listed(UNSURE_FUNDING, r.fund_cats)[m, fund]
+        excluded = ((months.listed(EXCLUDED_FUNDING[0], r.fund_cats)
+                     | months.listed(EXCLUDED_FUNDING[1], r.fund_cats))[m, fund]
+                    | months.listed(EXCLUDED_OCCUPATIONS, r.occ_cats)[m, r.occ_codes[idx]])
         # The PP 50/2025 discount for this row's group (transport or other), where in force.
         pp50 = np.where(transport_occupation, t.transport[m], t.other[m])
         # No PP 50/2025 discount on top of the COVID-19 relief (their periods do not meet).
-        discounted = pp50 & ~covid & ~excluded & ~unsure
+        discounted = pp50 & ~covid & ~excluded
         transport = discounted & transport_occupation
         other = discounted & ~transport_occupation
-        unsure_used = unsure & pp50
         run.mark("covid", idx, covid)
         run.mark("bpu_transport", idx, transport)
         run.mark("bpu_other", idx, other)
-        run.mark("unsure_funding", idx, unsure_used)
-        run.unconfirmed(idx[unsure_used])
 
         variant = np.select([covid, transport, other], [COVID, TRANSPORT, OTHER], NORMAL)
         for line, base, rate in (
@@ -143,8 +141,6 @@ class BpuSegment(Segment[BpuTables]):
                     row.add(line, TRANSPORT_DISCOUNT)
                 if row.applied("bpu_other"):
                     row.add(line, OTHER_DISCOUNT)
-        if row.applied("unsure_funding"):
-            row.add("jkk", UNSURE_FUNDING)
 
 
 BPU = BpuSegment()

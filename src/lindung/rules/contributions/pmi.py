@@ -1,8 +1,10 @@
 """PMI (Pekerja Migran Indonesia): Indonesian migrant workers.
 
-Fixed JKK + JKM amounts (Permenaker 4/2023 Pasal 18): one before placement, unless the worker is
-already placed, and one for the placement period by contract length; a contract longer than the
-longest term pays that term's amount plus a monthly amount for each month beyond it. No relief.
+Fixed JKK + JKM amounts (Permenaker 18/2018 from 10 December 2018; Permenaker 4/2023 Pasal 18 from
+22 February 2023, the same amounts): one before placement, unless the worker is already placed or
+placed individually (Pasal 18 ayat (2); input ``pre_placement`` false), and one for the placement
+period by contract length; a contract longer than the longest term pays that term's amount plus a
+monthly amount for each month beyond it (ayat (3)). No relief.
 """
 
 from __future__ import annotations

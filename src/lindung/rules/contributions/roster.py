@@ -28,15 +28,18 @@ def contributions(
     """Contributions of every row of ``workers`` for a contribution ``month``.
 
     PU: PP 44/2015 Pasal 16, 18; PP 46/2015 Pasal 16; PP 45/2015 Pasal 28-29; PP 37/2021 Pasal 11.
-    BPU: PP 44/2015 Pasal 17-18 jo. Lampiran II; PP 46/2015. Jakon: Permenakertrans 44/2015. PMI:
-    Permenaker 4/2023 Pasal 18. Relief: PP 49/2020, PP 7/2025, PP 36/2025, PP 50/2025.
+    BPU: PP 44/2015 Pasal 20 jo. Lampiran II; PP 46/2015. Jakon: PP 44/2015 Pasal 54-55. PMI:
+    Permenaker 18/2018 (from 10 December 2018), then Permenaker 4/2023 Pasal 18. Relief:
+    PP 49/2020, PP 7/2025, PP 36/2025, PP 50/2025.
 
     Input columns (all optional except ``segment``): ``segment`` (pu, bpu, jakon, pmi),
     ``month`` (per-row date or ``YYYY-MM``; overrides the argument), ``wage``, ``risk_class``,
     ``declared_income``, ``programs`` (``"jkk,jkm,jht"`` or a list; default by segment),
     ``contract_value``, ``contract_months``, ``occupation``, ``funded_by`` (self, apbn, apbd,
     apbdes, dbhcht, csr), ``industry``, ``workers_in_company``, ``pre_placement`` (PMI; default
-    true). Money columns must be integers.
+    true; false for a PMI already placed or placed individually, who pays no pre-placement
+    amount: Permenaker 4/2023 Pasal 18 ayat (2)). ``occupation`` ``employer``: a BPU who is an
+    employer (no PP 50/2025 discount). Money columns must be integers.
 
     Returns one row per input row, in order, with Int64 columns for every line in
     ``AMOUNT_COLUMNS``, ``total`` (what the payers are billed; excludes the government's ``jkp``),
